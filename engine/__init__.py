@@ -1,0 +1,24 @@
+"""Hornbook's deep-learning engine: Keras' API on NumPy.
+
+A Keras program runs here after replacing the word `keras` with `engine`.
+"""
+
+from engine import (
+    activations,
+    callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,
+    utils,
+)
+from engine.models import Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Sequential", "activations", "callbacks", "initializers", "layers", "losses", "metrics",
+    "optimizers", "regularizers", "utils",
+]
