@@ -14,11 +14,11 @@ from engine import (
     regularizers,
     utils,
 )
-from engine.models import Sequential
+from engine.models import Sequential, load_model
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Sequential", "activations", "callbacks", "initializers", "layers", "losses", "metrics",
+    "Sequential", "load_model", "activations", "callbacks", "initializers", "layers", "losses", "metrics",
     "optimizers", "regularizers", "utils",
 ]

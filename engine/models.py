@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import backend, losses, metrics, optimizers, training
+from engine import backend
 from engine.layers import registry
 from engine.layers.base import Layer, Shape
 from engine.layers.core import InputLayer
+from engine.trainer import Trainer
 
 
-class Sequential:
-    """A linear stack of layers with Keras' compile/fit/evaluate/predict surface."""
+class Sequential(Trainer):
+    """A linear stack of layers; compile/fit/evaluate/predict come from `Trainer`."""
 
     def __init__(self, layers=None, name: str | None = None, trainable: bool = True) -> None:
         self.name = name or backend.unique_name("sequential")
@@ -143,16 +144,7 @@ class Sequential:
         raise ValueError(f"No such layer: {name}. Existing layers are: "
                          f"{[layer.name for layer in self._layers]}.")
 
-    # --- compile and run --------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
-                jit_compile="auto", auto_scale_loss=True) -> None:
-        self.optimizer = optimizers.get(optimizer)
-        self.loss = losses.get(loss) if loss is not None else None
-        self._metric_specs = list(metrics or [])
-        self.compiled_metrics = []
-        self.compiled = True
-
+    # --- running (compile, fit, evaluate, predict, summary: engine/trainer.py) ----------------
     def _ensure_built(self, x: np.ndarray) -> None:
         if not self.built:
             self.build(self._input_layer.batch_input_shape if self._input_layer
@@ -168,70 +160,6 @@ class Sequential:
         self._ensure_built(x)
         return self._forward(x, training)
 
-    def train_step(self, x, y, sample_weight=None) -> float:
-        """Forward, loss, backward and one optimizer step on one batch; returns the batch loss."""
-        out = self._forward(x, training=True)
-        loss = self.loss(y, out, sample_weight)
-        last = self._layers[-1]
-        activation = getattr(last, "activation", None)
-        if activation is not None and activation.name == self.loss.fused_activation:
-            grad = self.loss.gradient_from_logits(y, out, sample_weight)
-            grad = last.backward(grad, through_activation=False)
-            rest = self._layers[:-1]
-        else:
-            grad = self.loss.gradient(y, out, sample_weight)
-            rest = self._layers
-        for layer in reversed(rest):
-            if grad is None:
-                break
-            grad = layer.backward(grad)
-        for var in self.trainable_weights:
-            if var.regularizer is not None:
-                loss += var.regularizer(var.value)
-                var.grad += var.regularizer.gradient(var.value)
-        self.optimizer.apply(self._flat_values, self._flat_grads, self._segments)
-        for metric in self.compiled_metrics:
-            metric.update_state(y, out, sample_weight)
-        return float(loss)
-
-    def resolve_metrics(self, y: np.ndarray) -> None:
-        """Turn compile's metric names into Metric objects once label and output shapes are known."""
-        if self.compiled_metrics or not self._metric_specs:
-            return
-        loss_name = getattr(self.loss, "name", "")
-        self.compiled_metrics = [metrics.get(m, loss_name, np.shape(y), self.output_shape)
-                                 for m in self._metric_specs]
-
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
-        return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-                            callbacks=callbacks, validation_split=validation_split,
-                            validation_data=validation_data, shuffle=shuffle,
-                            class_weight=class_weight, sample_weight=sample_weight,
-                            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                            validation_batch_size=validation_batch_size,
-                            validation_freq=validation_freq)
-
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False):
-        return training.evaluate(self, x, y, batch_size=batch_size, verbose=verbose,
-                                 sample_weight=sample_weight, callbacks=callbacks,
-                                 return_dict=return_dict)
-
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        return training.predict(self, x, batch_size=batch_size, verbose=verbose,
-                                callbacks=callbacks)
-
-    def predict_on_batch(self, x) -> np.ndarray:
-        return self(x, training=False)
-
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None) -> None:
-        from engine.utils.summary_utils import print_summary
-        print_summary(self, line_length=line_length, print_fn=print_fn)
-
     # --- config -----------------------------------------------------------------------------
     def get_config(self) -> dict:
         entries = []
@@ -245,8 +173,42 @@ class Sequential:
         layers = [registry.deserialize(entry) for entry in config.get("layers", [])]
         return cls(layers, name=config.get("name"))
 
+    # --- saving (engine/saving) -------------------------------------------------------------
+    def save(self, filepath, overwrite: bool = True, include_optimizer: bool = True) -> None:
+        """Write a Keras `.h5` (or `.keras`) file: architecture, weights, compile settings and
+        optimizer state."""
+        from engine import saving
+        saving.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Write the weights to a Keras 3 `.weights.h5` file (the name must end so)."""
+        from engine import saving
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        """Read weights from `.weights.h5` or a legacy `.h5` (weights or whole model), by order."""
+        from engine import saving
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def to_json(self, **kwargs) -> str:
+        from engine import saving
+        return saving.model_to_json(self, **kwargs)
+
 
 def training_cast(x) -> np.ndarray:
     """float32 passes as it is; anything else (uint8 images, float64) becomes float32 here."""
     x = np.asarray(x)
     return x if x.dtype == np.float32 else x.astype(backend.floatx())
+
+
+def load_model(filepath, custom_objects=None, compile=True) -> Sequential:  # noqa: A002 (Keras' name)
+    """A model from a Keras `.h5` or `.keras` file (Keras 3, tf.keras 2.x or Hornbook), compiled
+    when the file says how."""
+    from engine import saving
+    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile)
+
+
+def model_from_json(json_string: str, custom_objects=None) -> Sequential:
+    """An uncompiled model from `Sequential.to_json()` output (Keras 3 or tf.keras 2.x)."""
+    from engine import saving
+    return saving.model_from_json(json_string, custom_objects=custom_objects)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from engine.utils.registry import Registry
@@ -24,13 +26,20 @@ class Regularizer:
         return cls(**config)
 
 
+def _factor(name: str, value) -> float:
+    """Keras' check: a finite, non-negative number."""
+    if (not isinstance(value, int | float | np.floating | np.integer) or isinstance(value, bool)
+            or not math.isfinite(value) or value < 0):
+        raise ValueError(f"Invalid value for argument {name}: expected a non-negative float. "
+                         f"Received: {name}={value}")
+    return float(value)
+
+
 @_registry.register("L1L2", "l1_l2")
 class L1L2(Regularizer):
     def __init__(self, l1: float = 0.0, l2: float = 0.0) -> None:
-        for key, value in (("l1", l1), ("l2", l2)):
-            if value < 0:
-                raise ValueError(f"{key} must be non-negative. Received: {key}={value}")
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1 = _factor("l1", 0.0 if l1 is None else l1)
+        self.l2 = _factor("l2", 0.0 if l2 is None else l2)
 
     def __call__(self, w):
         total = 0.0
@@ -55,7 +64,7 @@ class L1L2(Regularizer):
 @_registry.register("L1", "l1")
 class L1(L1L2):
     def __init__(self, l1: float = 0.01) -> None:
-        super().__init__(l1=l1)
+        super().__init__(l1=0.01 if l1 is None else l1)
 
     def get_config(self):
         return {"l1": self.l1}
@@ -64,7 +73,7 @@ class L1(L1L2):
 @_registry.register("L2", "l2")
 class L2(L1L2):
     def __init__(self, l2: float = 0.01) -> None:
-        super().__init__(l2=l2)
+        super().__init__(l2=0.01 if l2 is None else l2)
 
     def get_config(self):
         return {"l2": self.l2}

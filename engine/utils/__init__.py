@@ -2,6 +2,10 @@
 
 from engine.backend import set_random_seed
 from engine.utils import np_utils
+from engine.utils.model_visualization import model_to_dot, plot_model
 from engine.utils.np_utils import normalize, to_categorical
+from engine.utils.progbar import Progbar
 
-__all__ = ["np_utils", "normalize", "set_random_seed", "to_categorical"]
+__all__ = [
+    "Progbar", "model_to_dot", "np_utils", "normalize", "plot_model", "set_random_seed", "to_categorical",
+]

@@ -1,0 +1,250 @@
+"""Window arithmetic and patch extraction shared by convolution and pooling (channels_last).
+
+x is (batch, height, width, channels). A window of (kh, kw) taps, spread by the dilation (dh, dw),
+slides with strides (sh, sw) over x padded by ((top, bottom), (left, right)). Every routine here
+loops over the kh·kw taps of the window — never over samples or pixels — and each tap moves one
+strided block covering the whole batch: tap (i, j) sees xp[:, i·dh :: sh, j·dw :: sw, :].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+Pads = tuple[tuple[int, int], tuple[int, int]]
+
+
+# --- argument checks with Keras' messages ------------------------------------------------------
+def normalize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tuple[int, ...]:
+    """An int or n ints → a tuple of n ints, refusing non-integers and values ≤ 0 (< 0)."""
+    message = f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        values = (int(value),) * n
+    else:
+        try:
+            values = tuple(value)
+        except TypeError:
+            raise ValueError(message) from None
+        if len(values) != n or not all(isinstance(v, int | np.integer) and not isinstance(v, bool)
+                                       for v in values):
+            raise ValueError(message)
+        values = tuple(int(v) for v in values)
+    bad = {v for v in values if (v < 0 if allow_zero else v <= 0)}
+    if bad:
+        raise ValueError(f"{message}, including values {bad} that do not satisfy "
+                         f"`value {'>= 0' if allow_zero else '> 0'}`")
+    return values
+
+
+def normalize_padding(value, allowed: tuple[str, ...] = ("valid", "same")) -> str:
+    if not isinstance(value, str) or value.lower() not in allowed:
+        raise ValueError(f"The `padding` argument must be one of {set(allowed)}. "
+                         f"Received: padding={value}")
+    return value.lower()
+
+
+def normalize_data_format(value) -> str:
+    if value is None:
+        return "channels_last"
+    if not isinstance(value, str) or value.lower() not in ("channels_first", "channels_last"):
+        raise ValueError("The `data_format` argument must be one of {'channels_first', "
+                         f"'channels_last'}}. Received: data_format={value}")
+    return value.lower()
+
+
+# --- window geometry ---------------------------------------------------------------------------
+def output_length(size: int | None, kernel: int, stride: int, padding: str,
+                  dilation: int = 1) -> int | None:
+    """Keras' output size: 'valid' ⌊(size − (kernel−1)·dilation − 1)/stride⌋ + 1, 'same' ⌈size/stride⌉."""
+    if size is None:
+        return None
+    if padding == "valid":
+        return (size - (kernel - 1) * dilation - 1) // stride + 1
+    return (size - 1) // stride + 1  # 'same' and 'causal'
+
+
+def same_pads(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
+    """TensorFlow's 'same' rule: total padding split evenly, the odd extra at the end."""
+    out = (size - 1) // stride + 1
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where every tap of a window reads in the padded input, for one input height and width."""
+
+    in_hw: tuple[int, int]
+    kernel: tuple[int, int]
+    strides: tuple[int, int]
+    dilation: tuple[int, int]
+    pads: Pads
+    out_hw: tuple[int, int]
+
+    @classmethod
+    def of(cls, in_hw: tuple[int, int], kernel, strides, dilation, padding: str | Pads) -> Geometry:
+        """`padding` is 'valid', 'same' or explicit ((top, bottom), (left, right))."""
+        if padding == "valid":
+            pads: Pads = ((0, 0), (0, 0))
+        elif padding == "same":
+            pads = tuple(same_pads(n, k, s, d) for n, k, s, d in
+                         zip(in_hw, kernel, strides, dilation, strict=True))
+        else:
+            pads = padding
+        out = tuple((n + p[0] + p[1] - (k - 1) * d - 1) // s + 1 for n, p, k, s, d in
+                    zip(in_hw, pads, kernel, strides, dilation, strict=True))
+        return cls(tuple(in_hw), tuple(kernel), tuple(strides), tuple(dilation), pads, out)
+
+    @property
+    def padded_hw(self) -> tuple[int, int]:
+        (t, b), (left, r) = self.pads
+        return self.in_hw[0] + t + b, self.in_hw[1] + left + r
+
+    @property
+    def padded(self) -> bool:
+        return any(self.pads[0]) or any(self.pads[1])
+
+    @property
+    def disjoint(self) -> bool:
+        """No two windows share an input element, so a backward pass may assign, not add."""
+        return all(s >= (k - 1) * d + 1 for k, s, d in zip(self.kernel, self.strides, self.dilation,
+                                                           strict=True))
+
+    @property
+    def covers_all(self) -> bool:
+        """Windows tile the padded input exactly: every element lies in exactly one window."""
+        return self.strides == self.kernel and self.dilation == (1, 1) and all(
+            o * k == n for o, k, n in zip(self.out_hw, self.kernel, self.padded_hw, strict=True))
+
+    def taps(self) -> Iterator[tuple[int, int, slice, slice]]:
+        """(i, j, rows, cols): tap (i, j) of every window reads xp[:, rows, cols, :]."""
+        (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.strides, self.dilation, self.out_hw
+        for i in range(kh):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            for j in range(kw):
+                yield i, j, rows, slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+
+    def crop(self, xp: np.ndarray) -> np.ndarray:
+        """The unpadded part of a (batch, padded h, padded w, channels) array, as a view."""
+        (t, _), (left, _) = self.pads
+        return xp[:, t:t + self.in_hw[0], left:left + self.in_hw[1]]
+
+
+# --- buffers kept between batches ------------------------------------------------------------
+class Workspace:
+    """Arrays a layer reuses batch after batch; reallocated only when shape or dtype changes.
+
+    Allocating and page-faulting tens of megabytes per batch costs as much as filling them, so
+    the padded input and the im2col matrix live here. Never hand one of these out as a layer's
+    output: the caller could keep it past the next batch.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def array(self, key: str, shape: tuple[int, ...], dtype, fill: float | None = None) -> np.ndarray:
+        """A buffer of this shape; a fresh one holds `fill` (or garbage when fill is None)."""
+        array = self._arrays.get(key)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = np.empty(shape, dtype) if fill is None else np.full(shape, fill, dtype)
+            self._arrays[key] = array
+        return array
+
+    def clear(self) -> None:
+        self._arrays.clear()
+
+
+def pad_into(ws: Workspace, x: np.ndarray, geo: Geometry, fill: float = 0.0) -> np.ndarray:
+    """x inside a reused buffer whose border holds `fill`; x itself when there is no padding."""
+    if not geo.padded:
+        return x
+    n, _, _, c = x.shape
+    xp = ws.array(f"pad{fill}", (n, *geo.padded_hw, c), x.dtype, fill=fill)
+    geo.crop(xp)[...] = x  # only the interior changes, so the border keeps its fill
+    return xp
+
+
+# --- im2col / col2im -----------------------------------------------------------------------------
+def windows(xp: np.ndarray, geo: Geometry, groups: int = 1) -> np.ndarray:
+    """Every window of the padded input as a read-only 7-D view, no copy:
+    (n, oh, ow, groups, kh, kw, channels/groups); element [b, y, x, g, i, j, c] is
+    xp[b, y·sh + i·dh, x·sw + j·dw, g·cg + c].
+    """
+    n, _, _, c = xp.shape
+    sn, sy, sx, sc = xp.strides
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel, geo.strides, geo.dilation, geo.out_hw
+    cg = c // groups
+    return as_strided(xp, (n, oh, ow, groups, kh, kw, cg),
+                      (sn, sy * sh, sx * sw, sc * cg, sy * dh, sx * dw, sc), writeable=False)
+
+
+def cols_buffer(ws: Workspace, key: str, geo: Geometry, n: int, channels: int, groups: int, dtype,
+                channel_major: bool) -> np.ndarray:
+    """A 7-D view (n, oh, ow, groups, kh, kw, channels/groups) over a reused buffer.
+
+    Row-major memory puts one window's K = kh·kw·c/groups values side by side — a (M, K) matrix
+    with M = n·oh·ow rows. With few channels the copy would move runs of 1–3 values, so
+    `channel_major` lays the buffer out as (groups, kh, kw, c, n, oh, ow) instead: the copy then
+    moves whole image rows, and the matrix is the same (M, K) seen in Fortran order.
+    """
+    (oh, ow), (kh, kw), cg = geo.out_hw, geo.kernel, channels // groups
+    if channel_major:
+        buf = ws.array(key, (groups, kh, kw, cg, n, oh, ow), dtype)
+        return buf.transpose(4, 5, 6, 0, 1, 2, 3)
+    return ws.array(key, (n, oh, ow, groups, kh, kw, cg), dtype)
+
+
+def group_matrix(cols: np.ndarray, group: int) -> np.ndarray:
+    """One group's (M, K) matrix: a view of the 7-D cols, never a copy."""
+    n, oh, ow, _, kh, kw, cg = cols.shape
+    matrix = cols[:, :, :, group].reshape(n * oh * ow, kh * kw * cg)
+    assert np.shares_memory(matrix, cols), "im2col matrix must be a view"
+    return matrix
+
+
+def col2im(dcols: np.ndarray, geo: Geometry, dxp: np.ndarray) -> None:
+    """Add every tap's block of `dcols` (7-D, like cols) into the padded gradient dxp."""
+    n, oh, ow, groups, _, _, cg = dcols.shape
+    for i, j, rows, columns in geo.taps():
+        target = dxp[:, rows, columns, :].reshape(n, oh, ow, groups, cg)  # a view into dxp
+        target += dcols[:, :, :, :, i, j, :]
+
+
+def batch_chunks(n: int, bytes_per_sample: int, budget: int = 1 << 20) -> list[slice]:
+    """Split a batch so one chunk's im2col block stays near `budget` bytes — inside the L2
+    cache, where the copy and the matrix product that reads it back both run several times
+    faster than on a block streamed through main memory. Whole samples per chunk, at least one.
+    """
+    size = max(1, budget // max(1, bytes_per_sample))
+    return [slice(start, min(n, start + size)) for start in range(0, n, size)]
+
+
+# --- data_format -------------------------------------------------------------------------------
+def to_channels_last(x: np.ndarray, data_format: str) -> np.ndarray:
+    """(batch, channels, *spatial) → (batch, *spatial, channels) as a view; channels_last as is."""
+    if data_format == "channels_last":
+        return x
+    return np.moveaxis(x, 1, -1)
+
+
+def from_channels_last(x: np.ndarray, data_format: str) -> np.ndarray:
+    if data_format == "channels_last":
+        return x
+    return np.moveaxis(x, -1, 1)
+
+
+def shape_to_channels_last(shape: tuple, data_format: str) -> tuple:
+    shape = tuple(shape)
+    if data_format == "channels_last" or len(shape) < 2:
+        return shape
+    return (shape[0], *shape[2:], shape[1])
+
+
+def shape_from_channels_last(shape: tuple, data_format: str) -> tuple:
+    shape = tuple(shape)
+    if data_format == "channels_last" or len(shape) < 2:
+        return shape
+    return (shape[0], shape[-1], *shape[1:-1])

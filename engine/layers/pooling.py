@@ -1,0 +1,226 @@
+"""Pooling layers: MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D.
+
+Windowed pooling loops over the ph·pw positions of the window (never over samples or pixels):
+position (i, j) of every window is one strided view of the batch, so 2×2 pooling is four
+elementwise passes. When windows do not overlap the backward pass assigns instead of adding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.layers import _im2col as im
+from engine.layers.base import Layer, Shape
+from engine.layers.registry import register
+
+
+class _Pooling2D(Layer):
+    """Shared by MaxPooling2D and AveragePooling2D: window, strides, padding, data_format."""
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid",
+                 data_format: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pool_size = im.normalize_tuple(pool_size, 2, "pool_size")
+        self.strides = im.normalize_tuple(pool_size if strides is None else strides, 2, "strides")
+        self.padding = im.normalize_padding(padding)
+        self.data_format = im.normalize_data_format(data_format)
+        self._ws = im.Workspace()
+        self._geometries: dict[tuple[int, int], im.Geometry] = {}
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != 4:
+            raise self.shape_error("a 4-D input (batch, height, width, channels)", input_shape)
+        last = im.shape_to_channels_last(input_shape, self.data_format)
+        spatial = [im.output_length(n, p, s, self.padding)
+                   for n, p, s in zip(last[1:3], self.pool_size, self.strides, strict=True)]
+        if any(o is not None and o <= 0 for o in spatial):
+            raise self.shape_error(f"height and width of at least pool_size={self.pool_size} "
+                                   "(or padding='same')", input_shape)
+        return im.shape_from_channels_last((last[0], *spatial, last[3]), self.data_format)
+
+    def _prepare(self, x: np.ndarray) -> tuple[np.ndarray, im.Geometry]:
+        """Check x, put it channels_last; its geometry (cached per height and width)."""
+        if x.ndim != 4:
+            raise self.shape_error("a 4-D input (batch, height, width, channels)", x.shape)
+        self.compute_output_shape(x.shape)
+        x = im.to_channels_last(x, self.data_format)
+        hw = x.shape[1:3]
+        geo = self._geometries.get(hw)
+        if geo is None:
+            geo = im.Geometry.of(hw, self.pool_size, self.strides, (1, 1), self.padding)
+            self._geometries[hw] = geo
+        return x, geo
+
+    def _input_grad(self, geo: im.Geometry, shape: tuple, dtype) -> np.ndarray:
+        """A padded gradient buffer for x; zeroed unless the windows tile it exactly."""
+        n, _, _, c = shape
+        if geo.covers_all:
+            return np.empty((n, *geo.padded_hw, c), dtype)
+        return np.zeros((n, *geo.padded_hw, c), dtype)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "pool_size": list(self.pool_size),
+                "padding": self.padding, "strides": list(self.strides),
+                "data_format": self.data_format}
+
+
+@register("MaxPooling2D", "MaxPool2D")
+class MaxPooling2D(_Pooling2D):
+    """The maximum of each pool_size window; (batch, h, w, c) → (batch, oh, ow, c).
+
+    The gradient of a window goes to its maximum. On a tie it goes to ONE element — the first
+    in row-major window order — so the gradient's sum is conserved, as TensorFlow does.
+    'same' pads with −inf, so padding is never the maximum.
+    """
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x, geo = self._prepare(x)
+        xp = im.pad_into(self._ws, x, geo, fill=-np.inf)
+        taps = list(geo.taps())
+        _, _, rows, cols = taps[0]
+        y = np.array(xp[:, rows, cols])
+        self._argmax = None
+        if training:
+            # Index of the first maximum per window: a later tap wins only when strictly greater,
+            # and since k grows, argmax = max(argmax, k·greater) records it (no masked copies,
+            # which are several times slower than plain elementwise passes).
+            argmax = np.zeros(y.shape, np.min_scalar_type(len(taps)))
+            greater = self._ws.array("greater", y.shape, np.bool_)
+            stamp = self._ws.array("stamp", y.shape, argmax.dtype)
+            for k, (_, _, rows, cols) in enumerate(taps[1:], start=1):
+                window = xp[:, rows, cols]
+                np.greater(window, y, out=greater)
+                np.maximum(y, window, out=y)
+                np.multiply(greater, argmax.dtype.type(k), out=stamp)
+                np.maximum(argmax, stamp, out=argmax)
+            self._argmax, self._geo, self._x_shape = argmax, geo, x.shape
+        else:
+            for _, _, rows, cols in taps[1:]:
+                np.maximum(y, xp[:, rows, cols], out=y)
+        return im.from_channels_last(y, self.data_format)
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        if self._argmax is None:
+            raise RuntimeError(f"Layer '{self.name}': backward needs a forward pass with "
+                               "training=True first.")
+        grad = im.to_channels_last(grad, self.data_format)
+        geo, argmax = self._geo, self._argmax
+        dxp = self._input_grad(geo, self._x_shape, grad.dtype)
+        chosen = self._ws.array("chosen", argmax.shape, np.bool_)
+        routed = None if geo.disjoint else np.empty(grad.shape, grad.dtype)
+        for k, (_, _, rows, cols) in enumerate(geo.taps()):
+            np.equal(argmax, k, out=chosen)
+            if routed is None:  # windows do not overlap: each element is written once
+                np.multiply(grad, chosen, out=dxp[:, rows, cols])
+            else:
+                np.multiply(grad, chosen, out=routed)
+                dxp[:, rows, cols] += routed
+        return im.from_channels_last(geo.crop(dxp), self.data_format)
+
+
+@register("AveragePooling2D", "AvgPool2D")
+class AveragePooling2D(_Pooling2D):
+    """The mean of each pool_size window; with 'same' only real (unpadded) elements count."""
+
+    def _counts(self, geo: im.Geometry, dtype) -> np.ndarray | float:
+        """Elements per window: a number, or an (oh, ow, 1) array when padding shrinks some."""
+        if not geo.padded:
+            return float(geo.kernel[0] * geo.kernel[1])
+        ones = np.zeros((1, *geo.padded_hw, 1), dtype)
+        geo.crop(ones)[...] = 1
+        counts = sum(ones[:, rows, cols] for _, _, rows, cols in geo.taps())
+        return counts[0]
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x, geo = self._prepare(x)
+        xp = im.pad_into(self._ws, x, geo, fill=0.0)
+        taps = list(geo.taps())
+        _, _, rows, cols = taps[0]
+        y = np.array(xp[:, rows, cols])
+        for _, _, rows, cols in taps[1:]:
+            y += xp[:, rows, cols]
+        counts = self._counts(geo, x.dtype)
+        y /= counts
+        self._geo, self._x_shape, self._count = geo, x.shape, counts
+        return im.from_channels_last(y, self.data_format)
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        grad = im.to_channels_last(grad, self.data_format)
+        geo = self._geo
+        share = grad / self._count
+        dxp = self._input_grad(geo, self._x_shape, share.dtype)
+        for _, _, rows, cols in geo.taps():
+            if geo.disjoint:
+                dxp[:, rows, cols] = share
+            else:
+                dxp[:, rows, cols] += share
+        return im.from_channels_last(geo.crop(dxp), self.data_format)
+
+
+class _GlobalPooling2D(Layer):
+    """Reduce height and width: (batch, h, w, c) → (batch, c), or (batch, 1, 1, c) with keepdims."""
+
+    def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.data_format = im.normalize_data_format(data_format)
+        self.keepdims = bool(keepdims)
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) != 4:
+            raise self.shape_error("a 4-D input (batch, height, width, channels)", input_shape)
+        n, c = input_shape[0], im.shape_to_channels_last(input_shape, self.data_format)[-1]
+        if not self.keepdims:
+            return (n, c)
+        return im.shape_from_channels_last((n, 1, 1, c), self.data_format)
+
+    def _prepare(self, x: np.ndarray) -> np.ndarray:
+        if x.ndim != 4:
+            raise self.shape_error("a 4-D input (batch, height, width, channels)", x.shape)
+        x = im.to_channels_last(x, self.data_format)
+        self._x_shape = x.shape
+        return x
+
+    def _finish(self, y: np.ndarray) -> np.ndarray:
+        """(batch, c) → the configured output layout."""
+        if not self.keepdims:
+            return y
+        return im.from_channels_last(y[:, None, None, :], self.data_format)
+
+    def _grad_nc(self, grad: np.ndarray) -> np.ndarray:
+        """The upstream gradient as (batch, c)."""
+        return grad.reshape(grad.shape[0], -1)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
+
+
+@register("GlobalAveragePooling2D", "GlobalAvgPool2D")
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = self._prepare(x)
+        return self._finish(x.mean(axis=(1, 2)))
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        n, h, w, c = self._x_shape
+        share = self._grad_nc(grad) / (h * w)
+        dx = np.empty(self._x_shape, share.dtype)
+        dx[...] = share[:, None, None, :]
+        return im.from_channels_last(dx, self.data_format)
+
+
+@register("GlobalMaxPooling2D", "GlobalMaxPool2D")
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """Per channel the maximum over all positions; the gradient goes to the first maximum."""
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        x = self._prepare(x)
+        flat = x.reshape(x.shape[0], -1, x.shape[3])
+        self._argmax = flat.argmax(axis=1)[:, None, :]  # argmax picks the first of equal values
+        return self._finish(np.take_along_axis(flat, self._argmax, axis=1)[:, 0, :])
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        n, h, w, c = self._x_shape
+        g = self._grad_nc(grad)
+        dx = np.zeros((n, h * w, c), g.dtype)
+        np.put_along_axis(dx, self._argmax, g[:, None, :], axis=1)
+        return im.from_channels_last(dx.reshape(self._x_shape), self.data_format)

@@ -1,0 +1,1 @@
+"""The layer stack the user builds: specs, the Qt model over them, undo commands, validation."""

@@ -1,0 +1,1 @@
+"""Objects that run on QThreads: training (and later downloads)."""
