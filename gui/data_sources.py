@@ -54,16 +54,22 @@ def _scale(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32) / np.float32(255.0)
 
 
+def _found(module) -> bool:
+    try:
+        module.find_files()
+    except (DatasetError, FileNotFoundError):
+        return False
+    return True
+
+
 def available_sources() -> list[DataSource]:
-    """Full data sets that are on this machine first, then the bundled sample (always there)."""
+    """Digits first — full MNIST when it is on this machine, else the bundled sample, which is
+    always there — so the default matches the pretrained digit model; then Fashion-MNIST."""
     digits = [str(d) for d in range(10)]
     sources = []
-    for name, module in (("MNIST", mnist), ("Fashion-MNIST", fashion_mnist)):
-        try:
-            module.find_files()
-        except (DatasetError, AttributeError, FileNotFoundError):
-            continue
-        sources.append(DataSource(name, module.load_data,
-                                  getattr(module, "CLASS_NAMES", digits)))
+    if _found(mnist):
+        sources.append(DataSource("MNIST", mnist.load_data, digits))
     sources.append(DataSource("MNIST sample (bundled, 5,000 digits)", sample.load_data, digits))
+    if _found(fashion_mnist):
+        sources.append(DataSource("Fashion-MNIST", fashion_mnist.load_data, fashion_mnist.CLASS_NAMES))
     return sources

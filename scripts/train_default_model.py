@@ -36,7 +36,7 @@ def main() -> None:
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"test loss {loss:.4f}, test accuracy {accuracy:.4f}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    model.save(str(args.output))
+    model.save(str(args.output), include_optimizer=False)  # the app only predicts with it
     print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KB)")
 
 

@@ -56,14 +56,6 @@ class Correlator:
             part = slice(g * width, (g + 1) * width)
             out[:, part] = im.group_matrix(cols, g) @ kernel[:, part]
 
-    @staticmethod
-    def _spread(chunks: list[slice], body: Callable[[slice, int], None],
-                count: int | None = None) -> None:
-        """body(part, worker) for every chunk, dealt round-robin to `count` workers (default: as
-        many as allowed); each worker has its own buffers, named by its number."""
-        count = count or min(_parallel.workers(), len(chunks))
-        _parallel.run(lambda k, n: [body(part, k) for part in chunks[k::n]], count)
-
     def forward(self, source: np.ndarray, geo: im.Geometry, kernel: np.ndarray, out: np.ndarray,
                 finish: Callable[[slice, slice], None] | None = None) -> None:
         """out (n·oh·ow, F) = every window of `source` (n, h, w, c) @ kernel (K, F).
@@ -80,7 +72,7 @@ class Correlator:
             if finish is not None:
                 finish(rows, part)
 
-        self._spread(chunks, body)
+        _parallel.spread(chunks, body)
 
     def kernel_grad(self, source: np.ndarray, geo: im.Geometry,
                     grad_rows: Callable[[slice, slice], np.ndarray], kernel_grad: np.ndarray,
@@ -106,7 +98,7 @@ class Correlator:
                 f = slice(group * width, (group + 1) * width)
                 partial_kernel[worker, :, f] += im.group_matrix(cols, group).T @ g[:, f]
 
-        self._spread(chunks, body, count)
+        _parallel.spread(chunks, body, count)
         np.sum(partial_kernel, axis=0, out=kernel_grad)
         if bias_grad is not None:
             np.sum(partial_bias, axis=0, out=bias_grad)
@@ -135,7 +127,7 @@ class Correlator:
                 np.matmul(g[rows, f], kernel[:, f].T, out=im.group_matrix(block, group))
             im.col2im(block, geo, dxp[part])
 
-        self._spread(chunks, body)
+        _parallel.spread(chunks, body)
 
 
 def transposed_geometry(geo: im.Geometry) -> im.Geometry | None:

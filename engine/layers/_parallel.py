@@ -107,3 +107,10 @@ def run(task: Callable[[int, int], None], count: int) -> None:
             _blas.set(previous)
     finally:
         _busy.release()
+
+
+def spread(chunks: list[slice], body: Callable[[slice, int], None], count: int | None = None) -> None:
+    """body(part, worker) for every chunk of a batch, dealt round-robin to `count` workers (default:
+    as many as allowed). Worker numbers let each keep its own scratch buffers."""
+    count = count or min(workers(), len(chunks))
+    run(lambda k, n: [body(part, k) for part in chunks[k::n]], count)

@@ -2,7 +2,8 @@
 
 Windowed pooling loops over the ph·pw positions of the window (never over samples or pixels):
 position (i, j) of every window is one strided view of the batch, so 2×2 pooling is four
-elementwise passes. When windows do not overlap the backward pass assigns instead of adding.
+elementwise passes. The batch goes through in cache-sized chunks shared among the cores (see
+_parallel). When windows do not overlap the backward pass assigns instead of adding.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from engine.layers import _im2col as im
+from engine.layers import _parallel
 from engine.layers.base import Layer, Shape
 from engine.layers.registry import register
+
+_CHUNK_BYTES = 1 << 19  # half the L2: the pass's output and index arrays need room too
 
 
 class _Pooling2D(Layer):
@@ -51,6 +55,11 @@ class _Pooling2D(Layer):
             self._geometries[hw] = geo
         return x, geo
 
+    @staticmethod
+    def _chunks(xp: np.ndarray) -> list[slice]:
+        """Cache-sized sample ranges of the (padded) input, for _parallel.spread."""
+        return im.batch_chunks(len(xp), xp[0].nbytes, _CHUNK_BYTES)
+
     def _input_grad(self, geo: im.Geometry, shape: tuple, dtype) -> np.ndarray:
         """A padded gradient buffer for x; zeroed unless the windows tile it exactly."""
         n, _, _, c = shape
@@ -77,26 +86,33 @@ class MaxPooling2D(_Pooling2D):
         x, geo = self._prepare(x)
         xp = im.pad_into(self._ws, x, geo, fill=-np.inf)
         taps = list(geo.taps())
-        _, _, rows, cols = taps[0]
-        y = np.array(xp[:, rows, cols])
-        self._argmax = None
-        if training:
+        y = np.empty((x.shape[0], *geo.out_hw, x.shape[3]), x.dtype)
+        argmax = np.empty(y.shape, np.min_scalar_type(len(taps))) if training else None
+
+        def body(part: slice, worker: int) -> None:
+            out = y[part]
+            _, _, rows, cols = taps[0]
+            np.copyto(out, xp[part, rows, cols])
+            if argmax is None:
+                for _, _, rows, cols in taps[1:]:
+                    np.maximum(out, xp[part, rows, cols], out=out)
+                return
             # Index of the first maximum per window: a later tap wins only when strictly greater,
             # and since k grows, argmax = max(argmax, k·greater) records it (no masked copies,
             # which are several times slower than plain elementwise passes).
-            argmax = np.zeros(y.shape, np.min_scalar_type(len(taps)))
-            greater = self._ws.array("greater", y.shape, np.bool_)
-            stamp = self._ws.array("stamp", y.shape, argmax.dtype)
+            index = argmax[part]
+            index[...] = 0
+            greater = self._ws.array(f"greater{worker}", out.shape, np.bool_)
+            stamp = self._ws.array(f"stamp{worker}", out.shape, index.dtype)
             for k, (_, _, rows, cols) in enumerate(taps[1:], start=1):
-                window = xp[:, rows, cols]
-                np.greater(window, y, out=greater)
-                np.maximum(y, window, out=y)
-                np.multiply(greater, argmax.dtype.type(k), out=stamp)
-                np.maximum(argmax, stamp, out=argmax)
-            self._argmax, self._geo, self._x_shape = argmax, geo, x.shape
-        else:
-            for _, _, rows, cols in taps[1:]:
-                np.maximum(y, xp[:, rows, cols], out=y)
+                window = xp[part, rows, cols]
+                np.greater(window, out, out=greater)
+                np.maximum(out, window, out=out)
+                np.multiply(greater, index.dtype.type(k), out=stamp)
+                np.maximum(index, stamp, out=index)
+
+        _parallel.spread(self._chunks(xp), body)
+        self._argmax, self._geo, self._x_shape = argmax, geo, x.shape
         return im.from_channels_last(y, self.data_format)
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
@@ -106,15 +122,20 @@ class MaxPooling2D(_Pooling2D):
         grad = im.to_channels_last(grad, self.data_format)
         geo, argmax = self._geo, self._argmax
         dxp = self._input_grad(geo, self._x_shape, grad.dtype)
-        chosen = self._ws.array("chosen", argmax.shape, np.bool_)
-        routed = None if geo.disjoint else np.empty(grad.shape, grad.dtype)
-        for k, (_, _, rows, cols) in enumerate(geo.taps()):
-            np.equal(argmax, k, out=chosen)
-            if routed is None:  # windows do not overlap: each element is written once
-                np.multiply(grad, chosen, out=dxp[:, rows, cols])
-            else:
-                np.multiply(grad, chosen, out=routed)
-                dxp[:, rows, cols] += routed
+
+        def body(part: slice, worker: int) -> None:
+            g, index, target = grad[part], argmax[part], dxp[part]
+            chosen = self._ws.array(f"chosen{worker}", index.shape, np.bool_)
+            routed = None if geo.disjoint else self._ws.array(f"routed{worker}", g.shape, g.dtype)
+            for k, (_, _, rows, cols) in enumerate(geo.taps()):
+                np.equal(index, k, out=chosen)
+                if routed is None:  # windows do not overlap: each element is written once
+                    np.multiply(g, chosen, out=target[:, rows, cols])
+                else:
+                    np.multiply(g, chosen, out=routed)
+                    target[:, rows, cols] += routed
+
+        _parallel.spread(self._chunks(dxp), body)
         return im.from_channels_last(geo.crop(dxp), self.data_format)
 
 
@@ -135,12 +156,18 @@ class AveragePooling2D(_Pooling2D):
         x, geo = self._prepare(x)
         xp = im.pad_into(self._ws, x, geo, fill=0.0)
         taps = list(geo.taps())
-        _, _, rows, cols = taps[0]
-        y = np.array(xp[:, rows, cols])
-        for _, _, rows, cols in taps[1:]:
-            y += xp[:, rows, cols]
+        y = np.empty((x.shape[0], *geo.out_hw, x.shape[3]), x.dtype)
         counts = self._counts(geo, x.dtype)
-        y /= counts
+
+        def body(part: slice, worker: int) -> None:
+            out = y[part]
+            _, _, rows, cols = taps[0]
+            np.copyto(out, xp[part, rows, cols])
+            for _, _, rows, cols in taps[1:]:
+                out += xp[part, rows, cols]
+            out /= counts
+
+        _parallel.spread(self._chunks(xp), body)
         self._geo, self._x_shape, self._count = geo, x.shape, counts
         return im.from_channels_last(y, self.data_format)
 
@@ -149,11 +176,16 @@ class AveragePooling2D(_Pooling2D):
         geo = self._geo
         share = grad / self._count
         dxp = self._input_grad(geo, self._x_shape, share.dtype)
-        for _, _, rows, cols in geo.taps():
-            if geo.disjoint:
-                dxp[:, rows, cols] = share
-            else:
-                dxp[:, rows, cols] += share
+
+        def body(part: slice, worker: int) -> None:
+            target, g = dxp[part], share[part]
+            for _, _, rows, cols in geo.taps():
+                if geo.disjoint:
+                    target[:, rows, cols] = g
+                else:
+                    target[:, rows, cols] += g
+
+        _parallel.spread(self._chunks(dxp), body)
         return im.from_channels_last(geo.crop(dxp), self.data_format)
 
 

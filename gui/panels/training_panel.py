@@ -24,14 +24,14 @@ class LivePlot(pg.PlotWidget):
     Curves are created once and fed with setData, so an update costs one redraw.
     """
 
-    def __init__(self, title: str, object_name: str) -> None:
+    def __init__(self, title: str, object_name: str, legend_corner: tuple = (-10, 10)) -> None:
         super().__init__(background="w")
         self.setObjectName(object_name)
         self.setTitle(title, color="#333")
         self.showGrid(x=True, y=True, alpha=0.3)
         self.setLabel("bottom", "epoch")
         self.setMouseEnabled(x=False, y=False)
-        self.addLegend(offset=(-10, 10))
+        self.addLegend(offset=legend_corner)
         self.batch_curve = self.plot(pen=TRAIN_PEN, name="training")
         self.epoch_curve = self.plot(pen=None, symbol="o", symbolBrush="#1f77b4", symbolSize=7)
         self.val_curve = self.plot(pen=VAL_PEN, symbol="o", symbolBrush="#ff7f0e", symbolSize=7,
@@ -44,10 +44,14 @@ class LivePlot(pg.PlotWidget):
         for curve in (self.batch_curve, self.epoch_curve, self.val_curve):
             curve.setData([], [])
 
-    def add_batch(self, x: float, y: float) -> None:
+    def add_batch(self, x: float, y: float, new_epoch: bool = False) -> None:
+        if new_epoch and self.batch_x:
+            # The running mean restarts each epoch: break the line instead of drawing a jump.
+            self.batch_x.append(x)
+            self.batch_y.append(float("nan"))
         self.batch_x.append(x)
         self.batch_y.append(y)
-        self.batch_curve.setData(self.batch_x, self.batch_y)
+        self.batch_curve.setData(self.batch_x, self.batch_y, connect="finite")
 
     def add_epoch(self, x: float, train: float | None, val: float | None) -> None:
         if train is not None:
@@ -60,7 +64,8 @@ class LivePlot(pg.PlotWidget):
             self.val_curve.setData(self.val_x, self.val_y)
 
     def point_count(self) -> int:
-        return len(self.batch_x) + len(self.epoch_x) + len(self.val_x)
+        finite = sum(1 for y in self.batch_y if y == y)
+        return finite + len(self.epoch_x) + len(self.val_x)
 
 
 class TrainingPanel(QWidget):
@@ -83,7 +88,7 @@ class TrainingPanel(QWidget):
         self.status.setObjectName("trainingStatus")
         self.status.setWordWrap(True)
         self.loss_plot = LivePlot("Loss", "lossPlot")
-        self.accuracy_plot = LivePlot("Accuracy", "accuracyPlot")
+        self.accuracy_plot = LivePlot("Accuracy", "accuracyPlot", legend_corner=(-10, -30))
 
         form = QFormLayout()
         form.addRow("&Epochs", self.epochs)
@@ -103,9 +108,11 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.status)
         layout.addLayout(plots, 1)
         self._total_epochs = 1
+        self._epoch = -1
 
     def start(self, epochs: int) -> None:
         self._total_epochs = epochs
+        self._epoch = -1
         self.loss_plot.clear_data()
         self.accuracy_plot.clear_data()
         self.progress.setRange(0, 1000)
@@ -115,9 +122,10 @@ class TrainingPanel(QWidget):
 
     def on_batch(self, epoch: int, batch: int, steps: int, logs: dict) -> None:
         x = epoch + (batch + 1) / steps
-        self.loss_plot.add_batch(x, logs.get("loss", float("nan")))
+        new_epoch, self._epoch = epoch != self._epoch, epoch
+        self.loss_plot.add_batch(x, logs.get("loss", float("nan")), new_epoch)
         if "accuracy" in logs:
-            self.accuracy_plot.add_batch(x, logs["accuracy"])
+            self.accuracy_plot.add_batch(x, logs["accuracy"], new_epoch)
         self.progress.setValue(int(1000 * x / self._total_epochs))
         self.progress.setFormat(f"Epoch {epoch + 1}/{self._total_epochs} · batch {batch + 1}/{steps}")
 
