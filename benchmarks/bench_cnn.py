@@ -147,6 +147,7 @@ def torch_steps(which: str, xs, ys):
 
 # --- measuring -----------------------------------------------------------------------------------
 def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages: above ~0.5 other work shares the cores."""
     try:
         return " ".join(f"{v:.2f}" for v in os.getloadavg())
     except OSError:
@@ -166,7 +167,8 @@ def measure(contenders: dict, warmup: int, count: int, reps: int) -> dict[str, l
                 last_loss[name] = step()
             times[name].append(time.perf_counter() - start)
             line.append(f"{name} {times[name][-1]:.2f}s")
-        print(f"  round {round_ + 1}/{reps}: " + ", ".join(line), flush=True)
+        print(f"  round {round_ + 1}/{reps}: " + ", ".join(line) + f"  (load {load_average()})",
+              flush=True)
     print("  last batch loss: " + ", ".join(f"{k} {v:.3f}" for k, v in last_loss.items()))
     return times
 

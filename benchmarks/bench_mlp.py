@@ -77,7 +77,6 @@ def engine_model() -> engine.Sequential:
 
 
 def engine_epoch(model: engine.Sequential, x: np.ndarray, onehot: np.ndarray) -> Epoch:
-
     def run() -> tuple[float, float]:
         logs = model.fit(x, onehot, epochs=1, batch_size=BATCH, verbose=0).history
         return logs["loss"][-1], logs["accuracy"][-1]
@@ -89,7 +88,7 @@ def numpy_epoch(x: np.ndarray, onehot: np.ndarray, weights: list[np.ndarray],
     """The same work per batch written straight in NumPy, with preallocated gradient buffers.
 
     Given the engine's initial `weights` and a generator in the engine's state, it shuffles alike and
-    reaches the same loss and accuracy: proof that both do the same work.
+    reaches the same loss and accuracy: a check that both do the same work.
     """
     W1, b1, W2, b2 = (np.array(w, np.float32) for w in weights)
     gW1, gb1, gW2, gb2 = (np.empty_like(a) for a in (W1, b1, W2, b2))

@@ -92,6 +92,7 @@ class Sequential(Trainer):
             layer.need_input_grad = any(p.count_params() for p in self._layers[:i])
         self._pack_parameters()
         self.built = True
+        self._train_plan = None  # layers or weights changed: the next batch re-plans
 
     def _pack_parameters(self) -> None:
         """Make all trainable weights views into one flat vector, and their grads likewise."""

@@ -34,6 +34,7 @@ class Trainer:
         """Set the optimizer, the loss and the metrics to report ('accuracy', 'mae', …)."""
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss) if loss is not None else None
+        self._train_plan = None
         self.loss_weights = loss_weights
         if isinstance(metrics, str | metrics_module.Metric):
             metrics = [metrics]
@@ -57,33 +58,39 @@ class Trainer:
         self.compiled_metrics = [metrics_module.get(m, loss_name, np.shape(y), self.output_shape)
                                  for m in self._metric_specs]
 
+    _train_plan = None
+
+    def _make_train_plan(self) -> tuple:
+        """What every batch of training repeats, worked out once per model and loss:
+        (loss, fuse the last activation?, layers to backpropagate in order, regularized weights)."""
+        layers, loss = self._layers, self.loss
+        activation = getattr(layers[-1], "activation", None)
+        fused = activation is not None and getattr(activation, "name", None) == loss.fused_activation
+        backward = list(reversed(layers[:-1] if fused else layers))
+        regularized = [v for v in self.trainable_weights if v.regularizer is not None]
+        return loss, fused, backward, regularized
+
     def train_step(self, x: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
         """Forward, loss, backward and one optimizer step on one batch; returns the batch loss.
 
         x: (batch, *input_shape[1:]) float32; y: the batch's targets; sample_weight: (batch,) or None.
         """
+        plan = self._train_plan
+        if plan is None or plan[0] is not self.loss:
+            plan = self._train_plan = self._make_train_plan()
+        _, fused, backward_layers, regularized = plan
         out = self._forward(x, training=True)
-        loss_fn = self.loss
-        loss = loss_fn(y, out, sample_weight)
-        layers = self._layers
-        last = layers[-1]
-        activation = getattr(last, "activation", None)
-        if activation is not None and getattr(activation, "name", None) == loss_fn.fused_activation:
+        loss, grad = self.loss.value_and_gradient(y, out, sample_weight, fused=fused)
+        if fused:
             # softmax + cross-entropy and the like: the gradient with respect to the logits is simple.
-            grad = last.backward(loss_fn.gradient_from_logits(y, out, sample_weight),
-                                 through_activation=False)
-            rest = layers[:-1]
-        else:
-            grad = loss_fn.gradient(y, out, sample_weight)
-            rest = layers
-        for layer in reversed(rest):
+            grad = self._layers[-1].backward(grad, through_activation=False)
+        for layer in backward_layers:
             if grad is None:
                 break
             grad = layer.backward(grad)
-        for var in self.trainable_weights:
-            if var.regularizer is not None:
-                loss += var.regularizer(var.value)
-                var.grad += var.regularizer.gradient(var.value)
+        for var in regularized:
+            loss += var.regularizer(var.value)
+            var.grad += var.regularizer.gradient(var.value)
         self.optimizer.apply(self._flat_values, self._flat_grads, self._segments)
         for metric in self.compiled_metrics:
             metric.update_state(y, out, sample_weight)

@@ -137,6 +137,23 @@ class Loss:
         y_true, probs = self.prepare(y_true, probs)
         return self._scale(self.fused_grad_per_sample(y_true, probs), y_true, probs, sample_weight)
 
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused: bool = False):
+        """(loss, d loss / d y_pred) in one pass — or d loss / d logits when `fused` — for the
+        training step, which needs both and should prepare targets and weights only once."""
+        y_true, y_pred = self.prepare(y_true, y_pred)
+        weights, divisor = self._weights(y_true, y_pred, sample_weight)
+        values = self.call(y_true, y_pred)
+        if weights is not None:
+            values = values * weights
+        total = float(values.sum(dtype=np.float64))
+        factor = 1.0 / divisor if divisor else 0.0
+        grad = (self.fused_grad_per_sample if fused else self.grad_per_sample)(y_true, y_pred)
+        if weights is None:
+            grad *= grad.dtype.type(factor)
+        else:
+            grad *= (weights * grad.dtype.type(factor))[..., None]
+        return total * factor if self.reduction not in ("sum", "none", None) else total, grad
+
     # --- config -------------------------------------------------------------------------------------
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction}

@@ -121,6 +121,27 @@ class CategoricalCrossentropy(Loss):
         y = self._targets(y_true)
         return probs * y.sum(axis=-1, keepdims=True) - y
 
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False):
+        """The training step's common case — softmax output, unweighted, plain targets — in a
+        handful of NumPy calls; everything else takes the general path."""
+        if not (fused and sample_weight is None and not self.label_smoothing and y_pred.ndim == 2
+                and self.reduction == "sum_over_batch_size" and y_pred.dtype == np.float32
+                and np.shape(y_true) == y_pred.shape):
+            return super().value_and_gradient(y_true, y_pred, sample_weight, fused)
+        y = np.asarray(y_true, dtype=np.float32)
+        n = y_pred.shape[0]
+        eps = backend.epsilon()
+        # A softmax output already sums to 1, so Keras' renormalisation changes nothing here.
+        log_p = np.maximum(y_pred, eps)
+        np.minimum(log_p, 1 - eps, out=log_p)
+        np.log(log_p, out=log_p)
+        log_p *= y
+        loss = -float(log_p.sum(dtype=np.float64)) / n
+        grad = y_pred * y.sum(axis=-1, keepdims=True)
+        grad -= y
+        grad *= np.float32(1.0 / n)
+        return loss, grad
+
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits,
                 "label_smoothing": self.label_smoothing, "axis": self.axis}
@@ -155,6 +176,23 @@ class SparseCategoricalCrossentropy(Loss):
             raise ValueError(f"Labels range over {labels.min()}..{labels.max()} but the "
                              f"predictions have {y_pred.shape[-1]} classes.")
         return labels
+
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False):
+        """Lean path for the training step's usual case (softmax output, unweighted, no ignored
+        class); anything else takes the general path."""
+        if not (fused and sample_weight is None and self.ignore_class is None and y_pred.ndim == 2
+                and self.reduction == "sum_over_batch_size" and y_pred.dtype == np.float32):
+            return super().value_and_gradient(y_true, y_pred, sample_weight, fused)
+        labels = self._labels(y_true, y_pred)
+        rows = np.arange(y_pred.shape[0])
+        n = y_pred.shape[0]
+        eps = backend.epsilon()
+        picked = np.minimum(np.maximum(y_pred[rows, labels], eps), 1 - eps)
+        loss = -float(np.log(picked).sum(dtype=np.float64)) / n
+        grad = y_pred.copy()
+        grad[rows, labels] -= 1
+        grad *= np.float32(1.0 / n)
+        return loss, grad
 
     def _one_hot(self, y_true, y_pred) -> np.ndarray:
         labels = self._labels(y_true, y_pred)
