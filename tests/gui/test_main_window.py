@@ -149,3 +149,16 @@ def test_trained_model_predicts_a_drawn_stroke(qtbot, window):
     probabilities = np.asarray(window.predict.current_probabilities())
     assert probabilities.shape == (10,)
     assert abs(probabilities.sum() - 1) < 1e-5
+
+
+def test_worker_results_are_handled_in_the_gui_thread(qtbot, window):
+    """The finish handler touches widgets, so it must run in the GUI thread, not the worker's."""
+    from PySide6.QtCore import QThread
+
+    gui_thread, seen = QThread.currentThread(), []
+    # showMessage emits messageChanged from whichever thread calls it: the handler's thread.
+    window.statusBar().messageChanged.connect(
+        lambda text: seen.append(QThread.currentThread() is gui_thread) if "finished" in text else None)
+    window.training.epochs.setValue(1)
+    _train(qtbot, window)
+    assert seen and all(seen)
