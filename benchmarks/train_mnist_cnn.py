@@ -1,7 +1,8 @@
 """Accuracy check: the Keras MNIST example CNN trained by the engine on full MNIST (or Fashion-MNIST).
 
 Conv2D(32, 3, relu) → MaxPooling2D → Conv2D(64, 3, relu) → MaxPooling2D → Flatten →
-Dense(128, relu) → Dropout(0.5) → Dense(10, softmax); Adam; batch 128; x / 255 as float32.
+Dense(128, relu) → Dropout(0.5) → Dense(10, softmax); Adam; batch 128 (--batch-size);
+x / 255 as float32.
 After every epoch the test set is evaluated; the script prints per-epoch training time (evaluation
 excluded), loss and test accuracy.
 
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", choices=["mnist", "fashion"], default="mnist")
     parser.add_argument("--data", help="mnist.npz, or the folder of Fashion-MNIST's IDX files")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -105,12 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     x_train = x_train.reshape(-1, 28, 28, 1).astype(np.float32) / np.float32(255)
     x_test = x_test.reshape(-1, 28, 28, 1).astype(np.float32) / np.float32(255)
     print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test images from {source}; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+          f"batch {args.batch_size}, seed {args.seed}; {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.2f}")
     engine.utils.set_random_seed(args.seed)
     net = model()
     report = EpochReport(x_test, y_test.astype(np.int64))
-    net.fit(x_train, y_train.astype(np.int64), batch_size=128, epochs=args.epochs, verbose=0,
-            callbacks=[report])
+    net.fit(x_train, y_train.astype(np.int64), batch_size=args.batch_size, epochs=args.epochs,
+            verbose=0, callbacks=[report])
     best = max(row[4] for row in report.rows)
     goal = GOALS[args.dataset]
     total = sum(row[1] for row in report.rows)

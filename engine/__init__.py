@@ -11,6 +11,7 @@ from engine import (
     losses,
     metrics,
     optimizers,
+    preprocessing,
     regularizers,
     utils,
 )
@@ -20,5 +21,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Sequential", "load_model", "activations", "callbacks", "initializers", "layers", "losses", "metrics",
-    "optimizers", "regularizers", "utils",
+    "optimizers", "preprocessing", "regularizers", "utils",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import backend
-from engine.layers import registry
+from engine.layers import masking, registry
 from engine.layers.base import Layer, Shape
 from engine.layers.core import InputLayer
 from engine.trainer import Trainer
@@ -93,6 +93,7 @@ class Sequential(Trainer):
         self._pack_parameters()
         self.built = True
         self._train_plan = None  # layers or weights changed: the next batch re-plans
+        self._masking = masking.makes_masks(self._layers)  # see _forward
 
     def _pack_parameters(self) -> None:
         """Make all trainable weights views into one flat vector, and their grads likewise."""
@@ -151,7 +152,11 @@ class Sequential(Trainer):
             self.build(self._input_layer.batch_input_shape if self._input_layer
                        else (None, *np.shape(x)[1:]))
 
+    _masking = False
+
     def _forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        if self._masking:  # a layer starts timestep masks (Embedding(mask_zero=True), Masking):
+            return masking.forward(self._layers, x, training)  # the loop that hands them on
         for layer in self._layers:
             x = layer.forward(x, training=training)
         return x

@@ -23,11 +23,15 @@ def load_pretrained():
 
 
 def run(argv: list[str] | None = None) -> int:
+    from gui import settings
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Hornbook")
     app.setOrganizationName("Hornbook")
+    settings.enable()  # before the window: it restores its layout and recent files from them
     window = MainWindow(pretrained=load_pretrained())
+    window.file_controller.ask_to_save = True
     window.show()
+    window.file_controller.recovery.offer()
     return app.exec()

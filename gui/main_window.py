@@ -14,8 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.controllers.builder_controller import BuilderController
+from gui.controllers.file_controller import FileController
 from gui.controllers.stack_controller import StackController
+from gui.controllers.template_controller import TemplateController
 from gui.controllers.training_controller import TrainingController
+from gui.panels.code_pane import CodePane
 from gui.panels.compile_panel import CompilePanel
 from gui.panels.data_panel import DataPanel
 from gui.panels.inspector import LayerInspector
@@ -43,6 +47,7 @@ class MainWindow(QMainWindow):
         self.stack_view.setModel(self.stack)
         self.inspector = LayerInspector()
         self.summary = SummaryPanel(self.stack)
+        self.code_pane = CodePane()
         self.compile_panel = CompilePanel()
         self.data_panel = DataPanel(data_sources)
         self.training = TrainingPanel()
@@ -50,7 +55,11 @@ class MainWindow(QMainWindow):
         self._layout()
         self.training_controller = TrainingController(self)
         self.stack_controller = StackController(self)
+        self.builder_controller = BuilderController(self)
+        self.template_controller = TemplateController(self)
+        self.file_controller = FileController(self)
         self._menus()
+        self.file_controller.restore_session()
         self.data_panel.datasetChanged.connect(self._on_dataset)
         self.data_panel.failed.connect(self.show_error)
         self.data_panel.load_current()
@@ -63,7 +72,10 @@ class MainWindow(QMainWindow):
         builder.addWidget(self.stack_view)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.inspector)
-        right.addWidget(self.summary)
+        self.builder_tabs = QTabWidget(objectName="builderTabs")
+        self.builder_tabs.addTab(self.summary, "&Summary")
+        self.builder_tabs.addTab(self.code_pane, "&Keras code")
+        right.addWidget(self.builder_tabs)
         builder.addWidget(right)
         builder.setSizes([520, 420])
         self.tabs = QTabWidget(objectName="mainTabs")
@@ -90,7 +102,8 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         bar = self.menuBar()
-        for controller in (self.stack_controller, self.training_controller):
+        for controller in (self.file_controller, self.stack_controller, self.training_controller,
+                           self.template_controller):
             controller.install_menu(bar)
 
     def _on_dataset(self, data) -> None:
@@ -124,5 +137,9 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event) -> None:
+        if not self.file_controller.may_close():
+            event.ignore()
+            return
+        self.file_controller.end_session()
         self.training_controller.shutdown()
         super().closeEvent(event)

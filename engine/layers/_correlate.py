@@ -30,11 +30,14 @@ class Correlator:
         self.groups = groups
         self.ws = im.Workspace()
 
-    def chunks(self, source: np.ndarray, geo: im.Geometry) -> list[slice]:
-        """Sample ranges whose im2col blocks are about CHUNK_BYTES each."""
+    def chunks(self, source: np.ndarray, geo: im.Geometry, out_channels: int = 0) -> list[slice]:
+        """Sample ranges whose im2col block plus output rows take about CHUNK_BYTES each (with
+        few input channels the output rows are the bigger part)."""
         n, c = source.shape[0], source.shape[-1]
-        per_sample = geo.out_hw[0] * geo.out_hw[1] * geo.kernel[0] * geo.kernel[1] * c
-        return im.batch_chunks(n, per_sample * source.itemsize, CHUNK_BYTES)
+        per_sample = geo.out_hw[0] * geo.out_hw[1] * (geo.kernel[0] * geo.kernel[1] * c
+                                                     + out_channels)
+        return im.batch_chunks(n, per_sample * source.itemsize, CHUNK_BYTES,
+                               _parallel.workers())
 
     def im2col(self, source: np.ndarray, geo: im.Geometry, part: slice, size: int,
                key: str = "cols") -> np.ndarray:
@@ -57,17 +60,18 @@ class Correlator:
             out[:, part] = im.group_matrix(cols, g) @ kernel[:, part]
 
     def forward(self, source: np.ndarray, geo: im.Geometry, kernel: np.ndarray, out: np.ndarray,
-                finish: Callable[[slice, slice], None] | None = None) -> None:
+                finish: Callable[[slice, slice], None] | None = None, key: str = "cols") -> None:
         """out (n·oh·ow, F) = every window of `source` (n, h, w, c) @ kernel (K, F).
 
         `finish(rows, samples)` runs on each chunk's rows of out right after they are computed.
+        `key` names the im2col buffers; a second correlation per step (d x) uses its own.
         """
-        chunks = self.chunks(source, geo)
-        pixels = geo.out_hw[0] * geo.out_hw[1]
+        chunks = self.chunks(source, geo, out.shape[1])
+        pixels, room = geo.out_hw[0] * geo.out_hw[1], im.largest(chunks)
 
         def body(part: slice, worker: int) -> None:
             rows = slice(part.start * pixels, part.stop * pixels)
-            cols = self.im2col(source, geo, part, chunks[0].stop, f"cols{worker}")
+            cols = self.im2col(source, geo, part, room, f"{key}{worker}")
             self.product(cols, kernel, out[rows])
             if finish is not None:
                 finish(rows, part)
@@ -82,8 +86,8 @@ class Correlator:
         `grad_rows(rows, samples)` returns the output gradient (m, F) of one chunk; it may do
         more (the activation's derivative, keeping a copy), so it is called once per chunk.
         """
-        chunks = self.chunks(source, geo)
-        pixels = geo.out_hw[0] * geo.out_hw[1]
+        chunks = self.chunks(source, geo, kernel_grad.shape[1])
+        pixels, room = geo.out_hw[0] * geo.out_hw[1], im.largest(chunks)
         width = kernel_grad.shape[1] // self.groups
         # One partial sum per worker, added up at the end: workers never write the same memory.
         count = min(_parallel.workers(), len(chunks))
@@ -93,7 +97,7 @@ class Correlator:
         def body(part: slice, worker: int) -> None:
             g = grad_rows(slice(part.start * pixels, part.stop * pixels), part)
             partial_bias[worker] += g.sum(axis=0)
-            cols = self.im2col(source, geo, part, chunks[0].stop, f"cols{worker}")
+            cols = self.im2col(source, geo, part, room, f"cols{worker}")
             for group in range(self.groups):
                 f = slice(group * width, (group + 1) * width)
                 partial_kernel[worker, :, f] += im.group_matrix(cols, group).T @ g[:, f]
@@ -114,11 +118,11 @@ class Correlator:
         n, c = dxp.shape[0], dxp.shape[-1]
         pixels = geo.out_hw[0] * geo.out_hw[1]
         per_sample = pixels * kernel.shape[0] * self.groups * g.itemsize
-        chunks = im.batch_chunks(n, per_sample, CHUNK_BYTES)
-        width = g.shape[1] // self.groups
+        chunks = im.batch_chunks(n, per_sample, CHUNK_BYTES, _parallel.workers())
+        width, room = g.shape[1] // self.groups, im.largest(chunks)
 
         def body(part: slice, worker: int) -> None:
-            dcols = im.cols_buffer(self.ws, f"dcols{worker}", geo, chunks[0].stop, c,
+            dcols = im.cols_buffer(self.ws, f"dcols{worker}", geo, room, c,
                                    self.groups, g.dtype, channel_major=False)
             block = dcols[:part.stop - part.start]
             rows = slice(part.start * pixels, part.stop * pixels)

@@ -1,9 +1,10 @@
 """Window arithmetic and patch extraction shared by convolution and pooling (channels_last).
 
 x is (batch, height, width, channels). A window of (kh, kw) taps, spread by the dilation (dh, dw),
-slides with strides (sh, sw) over x padded by ((top, bottom), (left, right)). Every routine here
-loops over the kh·kw taps of the window — never over samples or pixels — and each tap moves one
-strided block covering the whole batch: tap (i, j) sees xp[:, i·dh :: sh, j·dw :: sw, :].
+slides with strides (sh, sw) over x padded by ((top, bottom), (left, right)); tap (i, j) of every
+window is the strided block xp[:, i·dh :: sh, j·dw :: sw, :]. im2col is one copy from a strided
+view of all windows (written in order, so the destination streams); col2im loops over the kh·kw
+taps — never over samples or pixels — adding one strided block per tap.
 """
 
 from __future__ import annotations
@@ -153,9 +154,6 @@ class Workspace:
             self._arrays[key] = array
         return array
 
-    def clear(self) -> None:
-        self._arrays.clear()
-
 
 def pad_into(ws: Workspace, x: np.ndarray, geo: Geometry, fill: float = 0.0) -> np.ndarray:
     """x inside a reused buffer whose border holds `fill`; x itself when there is no padding."""
@@ -213,13 +211,22 @@ def col2im(dcols: np.ndarray, geo: Geometry, dxp: np.ndarray) -> None:
         target += dcols[:, :, :, :, i, j, :]
 
 
-def batch_chunks(n: int, bytes_per_sample: int, budget: int = 1 << 20) -> list[slice]:
-    """Split a batch so one chunk's im2col block stays near `budget` bytes — inside the L2
-    cache, where the copy and the matrix product that reads it back both run several times
-    faster than on a block streamed through main memory. Whole samples per chunk, at least one.
+def batch_chunks(n: int, bytes_per_sample: int, budget: int = 1 << 20,
+                 multiple: int = 1) -> list[slice]:
+    """Split a batch so one chunk's working set stays near `budget` bytes — inside the L2 cache,
+    where a copy and the matrix product that reads it back both run several times faster than on
+    a block streamed through main memory. Whole samples per chunk, sizes as even as possible,
+    and the count a multiple of `multiple` (the workers sharing the chunks) when n allows.
     """
-    size = max(1, budget // max(1, bytes_per_sample))
-    return [slice(start, min(n, start + size)) for start in range(0, n, size)]
+    count = -(-n * max(1, bytes_per_sample) // max(1, budget))  # ⌈n·bytes / budget⌉
+    count = min(n, max(1, -(-count // multiple) * multiple))
+    edges = [n * i // count for i in range(count + 1)]
+    return [slice(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+
+
+def largest(chunks: list[slice]) -> int:
+    """Samples in the biggest chunk: the room a per-chunk buffer needs."""
+    return max(part.stop - part.start for part in chunks)
 
 
 # --- data_format -------------------------------------------------------------------------------

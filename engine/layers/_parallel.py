@@ -2,10 +2,10 @@
 
 NumPy releases the GIL inside copies, ufunc loops and BLAS calls, so threads that each take every
 other chunk of a batch run truly in parallel — the im2col copies, bias and activation passes too,
-which BLAS threading alone leaves on one core. OpenBLAS's own threads must stand aside meanwhile:
-with more busy threads than cores its workers spin-wait for each other, and we measured a 0.2 ms
-product taking 8 ms on 2 cores. So a parallel section pins OpenBLAS to one thread per call and
-restores it afterwards, through OpenBLAS's `openblas_set_num_threads` found with ctypes.
+which BLAS threading alone leaves on one core. OpenBLAS's own threads must stand aside: with more
+busy threads than cores its workers spin-wait for each other (we measured a 0.2 ms product taking
+8 ms on 2 cores), so the engine pins OpenBLAS to one thread per call (see `run`), through
+OpenBLAS's `openblas_set_num_threads` found with ctypes.
 
 The budget is BLAS's own thread count (OPENBLAS_NUM_THREADS, else all cores): the engine never
 uses more cores than NumPy was told to. Where that control is missing (another BLAS, another OS),
@@ -65,19 +65,22 @@ class _OpenBLASThreads:
 
 
 _blas: _OpenBLASThreads | None = None
+_budget = 1  # threads the engine may use: BLAS's own count, read once before we pin it
 _pool: ThreadPoolExecutor | None = None
+_pool_size = 0
 _busy = threading.Lock()
 
 
 def workers() -> int:
-    """How many threads a parallel section may use now (1 when BLAS threads can't be steered)."""
-    global _blas
+    """How many threads a parallel section may use (1 when BLAS threads can't be steered)."""
+    global _blas, _budget
     if _blas is None:
         _blas = _OpenBLASThreads()
-    if not _blas.available:
-        return 1
-    limit = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(_blas.get(), limit or 1))
+        if _blas.available:
+            limit = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                     else os.cpu_count()) or 1
+            _budget = max(1, min(_blas.get(), limit))
+    return _budget
 
 
 def run(task: Callable[[int, int], None], count: int) -> None:
@@ -85,28 +88,37 @@ def run(task: Callable[[int, int], None], count: int) -> None:
 
     Each task must touch its own buffers and outputs only. Exceptions propagate. A section entered
     while another runs (another thread training too) runs its tasks one after another.
+
+    The first parallel section pins OpenBLAS to one thread per call for good: an OpenBLAS worker
+    that just served a multi-threaded product (a Dense layer's, say) spins on its core for a
+    while, and a parallel section started then ran at half speed (measured: 12 ms instead of
+    6.5 ms). From then on the engine's workers, not BLAS, use the cores; `release_blas()` undoes it.
     """
-    global _pool
+    global _pool, _pool_size
+    workers()  # finds OpenBLAS on first use
     if count <= 1 or not _busy.acquire(blocking=False):
         for k in range(count):
             task(k, count)
         return
     try:
-        previous = _blas.get()
-        _blas.set(1)
+        if _blas.get() != 1:
+            _blas.set(1)
+        if _pool_size < count - 1:
+            _pool, _pool_size = ThreadPoolExecutor(count - 1, "engine-chunks"), count - 1
+        futures = [_pool.submit(task, k, count) for k in range(1, count)]
         try:
-            if _pool is None or _pool._max_workers < count - 1:
-                _pool = ThreadPoolExecutor(count - 1, thread_name_prefix="engine-chunks")
-            futures = [_pool.submit(task, k, count) for k in range(1, count)]
-            try:
-                task(0, count)
-            finally:
-                for future in futures:
-                    future.result()
+            task(0, count)
         finally:
-            _blas.set(previous)
+            for future in futures:
+                future.result()
     finally:
         _busy.release()
+
+
+def release_blas() -> None:
+    """Give OpenBLAS back the thread count it had before the engine pinned it."""
+    if _blas is not None and _blas.available:
+        _blas.set(_budget)
 
 
 def spread(chunks: list[slice], body: Callable[[slice, int], None], count: int | None = None) -> None:

@@ -1,10 +1,15 @@
-"""Convolution layers: Conv2D and Conv1D, by im2col and one matrix product per group.
+"""Convolution layers: Conv2D and Conv1D, by im2col and BLAS (the arithmetic is in _correlate).
 
 Forward: every window of the (padded) input becomes a row of cols (M, K), M = batch·oh·ow and
 K = kh·kw·channels; the kernel, in Keras' layout (kh, kw, in_channels, filters), is already the
-(K, filters) matrix, so y = cols @ kernel — one BLAS call. Backward: d kernel = colsᵀ @ dy and
-d cols = dy @ kernelᵀ, which col2im adds back into place, one kernel tap at a time.
-Conv1D runs the same code on (batch, 1, steps, channels).
+(K, filters) matrix, so z = cols @ kernel, then bias and activation. Backward: d kernel = colsᵀ @ dz;
+d x either gathers (a correlation of the padded dz with the flipped kernel — stride 1) or scatters
+(d cols = dz @ kernelᵀ added back into place, one kernel tap at a time). All of it runs on
+cache-sized chunks of the batch spread over the cores. Conv1D runs the same code on
+(batch, 1, steps, channels).
+
+Not applied (stored and serialized only, as for Dense): activity_regularizer, kernel_constraint,
+bias_constraint.
 """
 
 from __future__ import annotations
@@ -150,7 +155,8 @@ class BaseConv(Layer):
         geo = self._geometry((h, w))
         if min(geo.out_hw) <= 0:
             raise self.shape_error("an input at least as large as the kernel", x.shape)
-        # The padded input stays for backward, which rebuilds each chunk's windows from it.
+        # The padded input (x itself when unpadded: layers never modify their inputs) stays for
+        # backward, which rebuilds each chunk's windows from it.
         self._xp = im.pad_into(self._ops.ws, x, geo)
         self._geo, self._x_shape = geo, x.shape
         act = self.activation
@@ -209,7 +215,7 @@ class BaseConv(Layer):
             dx = np.empty(self._x_shape, grad.dtype)
             kernel = self.kernel.value.reshape(*self._window()[0], -1, self.filters)
             self._ops.forward(padded, gather, _correlate.flipped_kernel(kernel, self.groups),
-                              dx.reshape(-1, c))
+                              dx.reshape(-1, c), key="dcols")
         else:
             dxp = np.zeros((n, *geo.padded_hw, c), grad.dtype)
             self._ops.input_grad_scatter(keep.reshape(-1, self.filters), geo,

@@ -29,6 +29,7 @@ class _Pooling2D(Layer):
         self.padding = im.normalize_padding(padding)
         self.data_format = im.normalize_data_format(data_format)
         self._ws = im.Workspace()
+        self._room = 1
         self._geometries: dict[tuple[int, int], im.Geometry] = {}
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -55,10 +56,16 @@ class _Pooling2D(Layer):
             self._geometries[hw] = geo
         return x, geo
 
-    @staticmethod
-    def _chunks(xp: np.ndarray) -> list[slice]:
+    def _chunks(self, xp: np.ndarray) -> list[slice]:
         """Cache-sized sample ranges of the (padded) input, for _parallel.spread."""
-        return im.batch_chunks(len(xp), xp[0].nbytes, _CHUNK_BYTES)
+        chunks = im.batch_chunks(len(xp), xp[0].nbytes, _CHUNK_BYTES, _parallel.workers())
+        self._room = im.largest(chunks)
+        return chunks
+
+    def _scratch(self, key: str, like: np.ndarray, dtype) -> np.ndarray:
+        """A reused buffer shaped like `like` (one chunk), sized for the largest chunk."""
+        room = max(self._room, len(like))
+        return self._ws.array(key, (room, *like.shape[1:]), dtype)[:len(like)]
 
     def _input_grad(self, geo: im.Geometry, shape: tuple, dtype) -> np.ndarray:
         """A padded gradient buffer for x; zeroed unless the windows tile it exactly."""
@@ -85,9 +92,22 @@ class MaxPooling2D(_Pooling2D):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x, geo = self._prepare(x)
         xp = im.pad_into(self._ws, x, geo, fill=-np.inf)
-        taps = list(geo.taps())
         y = np.empty((x.shape[0], *geo.out_hw, x.shape[3]), x.dtype)
+        self._argmax = self._pairwise = None
+        if geo.kernel == geo.strides == (2, 2) and not geo.padded:  # the common case, faster
+            body = self._pairwise_forward(xp, y, training)
+        else:
+            body = self._general_forward(xp, y, geo, training)
+        _parallel.spread(self._chunks(xp), body)
+        self._geo, self._x_shape = geo, x.shape
+        return im.from_channels_last(y, self.data_format)
+
+    def _general_forward(self, xp: np.ndarray, y: np.ndarray, geo: im.Geometry, training: bool):
+        """Any window: one pass per tap; in training the index of each window's first maximum
+        (a later tap wins only when strictly greater) goes to self._argmax."""
+        taps = list(geo.taps())
         argmax = np.empty(y.shape, np.min_scalar_type(len(taps))) if training else None
+        self._argmax = argmax
 
         def body(part: slice, worker: int) -> None:
             out = y[part]
@@ -97,13 +117,12 @@ class MaxPooling2D(_Pooling2D):
                 for _, _, rows, cols in taps[1:]:
                     np.maximum(out, xp[part, rows, cols], out=out)
                 return
-            # Index of the first maximum per window: a later tap wins only when strictly greater,
-            # and since k grows, argmax = max(argmax, k·greater) records it (no masked copies,
-            # which are several times slower than plain elementwise passes).
+            # Since k grows, argmax = max(argmax, k·greater) records the winner without masked
+            # copies, which are several times slower than plain elementwise passes.
             index = argmax[part]
             index[...] = 0
-            greater = self._ws.array(f"greater{worker}", out.shape, np.bool_)
-            stamp = self._ws.array(f"stamp{worker}", out.shape, index.dtype)
+            greater = self._scratch(f"greater{worker}", out, np.bool_)
+            stamp = self._scratch(f"stamp{worker}", out, index.dtype)
             for k, (_, _, rows, cols) in enumerate(taps[1:], start=1):
                 window = xp[part, rows, cols]
                 np.greater(window, out, out=greater)
@@ -111,22 +130,46 @@ class MaxPooling2D(_Pooling2D):
                 np.multiply(greater, index.dtype.type(k), out=stamp)
                 np.maximum(index, stamp, out=index)
 
-        _parallel.spread(self._chunks(xp), body)
-        self._argmax, self._geo, self._x_shape = argmax, geo, x.shape
-        return im.from_channels_last(y, self.data_format)
+        return body
+
+    def _pairwise_forward(self, x: np.ndarray, y: np.ndarray, training: bool):
+        """2×2 windows at stride 2, reduced pairwise: across each window row first (a tie keeps
+        the left element), then across the two rows (a tie keeps the top) — so the winner is the
+        window's first maximum in row-major order, as in the general path. Four elementwise
+        passes instead of thirteen; the two choice masks, kept for backward, replace argmax.
+        """
+        n, oh, ow, c = y.shape
+        x = x[:, :2 * oh, :2 * ow]  # 'valid' drops an odd last row/column
+        right = np.empty((n, 2 * oh, ow, c), np.bool_) if training else None
+        lower = np.empty(y.shape, np.bool_) if training else None
+        self._pairwise = (right, lower) if training else None
+
+        def body(part: slice, worker: int) -> None:
+            left_x, right_x = x[part, :, 0::2], x[part, :, 1::2]
+            rows = self._scratch(f"rows{worker}", left_x, x.dtype)
+            np.maximum(left_x, right_x, out=rows)
+            if training:
+                np.greater(right_x, left_x, out=right[part])
+                np.greater(rows[:, 1::2], rows[:, 0::2], out=lower[part])
+            np.maximum(rows[:, 0::2], rows[:, 1::2], out=y[part])
+
+        return body
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        if self._argmax is None:
+        if self._argmax is None and self._pairwise is None:
             raise RuntimeError(f"Layer '{self.name}': backward needs a forward pass with "
                                "training=True first.")
         grad = im.to_channels_last(grad, self.data_format)
         geo, argmax = self._geo, self._argmax
         dxp = self._input_grad(geo, self._x_shape, grad.dtype)
+        if self._pairwise is not None:
+            _parallel.spread(self._chunks(dxp), self._pairwise_backward(grad, dxp))
+            return im.from_channels_last(dxp, self.data_format)
 
         def body(part: slice, worker: int) -> None:
             g, index, target = grad[part], argmax[part], dxp[part]
-            chosen = self._ws.array(f"chosen{worker}", index.shape, np.bool_)
-            routed = None if geo.disjoint else self._ws.array(f"routed{worker}", g.shape, g.dtype)
+            chosen = self._scratch(f"chosen{worker}", index, np.bool_)
+            routed = None if geo.disjoint else self._scratch(f"routed{worker}", g, g.dtype)
             for k, (_, _, rows, cols) in enumerate(geo.taps()):
                 np.equal(index, k, out=chosen)
                 if routed is None:  # windows do not overlap: each element is written once
@@ -137,6 +180,23 @@ class MaxPooling2D(_Pooling2D):
 
         _parallel.spread(self._chunks(dxp), body)
         return im.from_channels_last(geo.crop(dxp), self.data_format)
+
+
+    def _pairwise_backward(self, grad: np.ndarray, dx: np.ndarray):
+        """Route each window's gradient down the choices _pairwise_forward recorded: the lower or
+        upper row (g·lower and g − g·lower, exact for a 0/1 mask), then the right or left element."""
+        right, lower = self._pairwise
+        oh, ow = grad.shape[1:3]
+
+        def body(part: slice, worker: int) -> None:
+            g, target = grad[part], dx[part, :2 * oh, :2 * ow]
+            rows = self._scratch(f"rows{worker}", right[part], g.dtype)
+            np.multiply(g, lower[part], out=rows[:, 1::2])
+            np.subtract(g, rows[:, 1::2], out=rows[:, 0::2])
+            np.multiply(rows, right[part], out=target[:, :, 1::2])
+            np.subtract(rows, target[:, :, 1::2], out=target[:, :, 0::2])
+
+        return body
 
 
 @register("AveragePooling2D", "AvgPool2D")

@@ -70,8 +70,11 @@ def json_attr(h5file, name: str, source: str):
 
 # --- writing ------------------------------------------------------------------------------------
 def layer_weight_names(model, layer) -> list[str]:
-    """Keras 3 variable paths: '<model>/<layer>/<weight>'."""
-    return [f"{model.name}/{layer.name}/{var.name.split('/')[-1]}" for var in layer.weights]
+    """Keras 3 variable paths: '<model>/<layer>/<weight>', or the deeper paths of a layer whose
+    weights Keras keeps in sublayers ('…/lstm/lstm_cell/kernel'; see `keras_weight_paths`)."""
+    nested = getattr(layer, "keras_weight_paths", None)
+    names = nested() if nested is not None else [var.name.split("/")[-1] for var in layer.weights]
+    return [f"{model.name}/{layer.name}/{name}" for name in names]
 
 
 def write_model(h5file, model, include_optimizer: bool = True) -> None:

@@ -63,8 +63,14 @@ def _weights(model) -> list[tuple[str, object]]:
     """(Keras variable path with '/' → '_', variable) for each trainable weight, in model order."""
     if not model.trainable:
         return []
-    return [(f"{model.name}_{layer.name}_{var.name.split('/')[-1]}", var)
-            for layer in model.layers for var in layer.trainable_weights]
+    result = []
+    for layer in model.layers:
+        nested = getattr(layer, "keras_weight_paths", None)  # RNN cells: 'lstm_cell/kernel'
+        paths = dict(zip(map(id, layer.weights), nested())) if nested is not None else {}
+        for var in layer.trainable_weights:
+            path = paths.get(id(var), var.name.split("/")[-1]).replace("/", "_")
+            result.append((f"{model.name}_{layer.name}_{path}", var))
+    return result
 
 
 def _size(model) -> int:

@@ -50,11 +50,19 @@ def _vars_group(h5file, path: str, name: str):
     return group
 
 
+def _weight_groups(layer) -> list[tuple[str, str, list]]:
+    """(sub-path, name, variables) of each vars group: one for most layers; recurrent layers
+    and Bidirectional keep their weights in sublayer groups ('cell', 'forward_layer/cell')."""
+    nested = getattr(layer, "keras_weight_groups", None)
+    return nested() if nested is not None else [("", layer.name, layer.weights)]
+
+
 def write_weights(h5file, model) -> None:
     for key, layer in zip(layer_keys(model), model.layers, strict=True):
-        group = _vars_group(h5file, f"layers/{key}", layer.name)
-        for i, var in enumerate(layer.weights):
-            group.create_dataset(str(i), data=np.asarray(var.value, np.float32))
+        for sub, name, variables in _weight_groups(layer):
+            group = _vars_group(h5file, f"layers/{key}/{sub}".rstrip("/"), name)
+            for i, var in enumerate(variables):
+                group.create_dataset(str(i), data=np.asarray(var.value, np.float32))
     variables = optimizer_state.keras_variables(model)
     if variables is not None:
         group = _vars_group(h5file, "optimizer", model.optimizer.name)
@@ -73,15 +81,20 @@ def read_weights(h5file, model, source: str) -> None:
         raise ModelFileError(f"'{source}' is not a Keras 3 weights file: it has no 'layers' group.")
     pending = []
     for key, layer in zip(layer_keys(model), model.layers, strict=True):
-        path = f"layers/{key}/vars"
-        if path not in h5file:
-            if not layer.weights:
-                continue
-            saved = sorted(h5file["layers"])
-            raise ModelFileError(f"'{source}' has no weights for layer '{layer.name}' (looked for "
-                                 f"'{path}'; the file has {', '.join(saved) or 'none'}).")
-        values = _datasets(h5file[path])
-        saved_name = text(h5file[path].attrs.get("name", key))
+        values, saved_name = [], key
+        for sub, _, variables in _weight_groups(layer):
+            path = f"layers/{key}/{sub}".rstrip("/") + "/vars"
+            if path not in h5file:
+                if not variables:
+                    continue
+                saved = sorted(h5file["layers"])
+                raise ModelFileError(f"'{source}' has no weights for layer '{layer.name}' (looked "
+                                     f"for '{path}'; the file has {', '.join(saved) or 'none'}).")
+            values += _datasets(h5file[path])
+            if not sub:
+                saved_name = text(h5file[path].attrs.get("name", key))
+        if not values and not layer.weights:
+            continue
         check_layer_values(layer, values, f"'{source}' (saved as layer '{saved_name}')")
         pending.append((layer, values))
     for layer, values in pending:

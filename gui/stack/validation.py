@@ -1,4 +1,5 @@
-"""Checks a stack against an input shape with the engine's compute_output_shape, before any weight exists."""
+"""Checks a stack against an input shape with the engine's compute_output_shape, before any weight
+exists, and says on which layer a problem lies and why."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from dataclasses import dataclass
 
 from gui.stack.layer_spec import LayerSpec
 
+# What building a layer from a bad config raises: the engine's ValueError/TypeError, or a KeyError
+# for a nested config without its required part (Bidirectional without "layer").
+CONFIG_ERRORS = (ValueError, TypeError, KeyError)
+
 
 @dataclass
 class LayerCheck:
     output_shape: tuple | None
     params: int
     error: str | None = None
+    input_shape: tuple | None = None  # with the batch axis; None below a failing layer
 
 
 @dataclass
@@ -32,6 +38,18 @@ def _param_count(layer, input_shape) -> int:
     return layer.count_params()
 
 
+def check_layer(spec: LayerSpec, shape: tuple) -> tuple[tuple, int]:
+    """(output shape, parameter count) of `spec` on `shape`; raises the engine's error."""
+    layer = spec.create()
+    out = tuple(layer.compute_output_shape(shape))
+    return out, _param_count(layer, shape)
+
+
+def _error_text(exc: Exception) -> str:
+    text = str(exc)
+    return text.strip("'\"") if isinstance(exc, KeyError) else text
+
+
 def check_stack(specs: list[LayerSpec], input_shape: tuple, num_classes: int | None) -> StackCheck:
     """Walk the stack: each layer's output shape and parameter count, or the reason it fails."""
     checks: list[LayerCheck] = []
@@ -39,27 +57,49 @@ def check_stack(specs: list[LayerSpec], input_shape: tuple, num_classes: int | N
     shape: tuple | None = (None, *input_shape)
     for index, spec in enumerate(specs):
         if shape is None:
-            checks.append(LayerCheck(None, 0, "Fix the layer above first."))
+            checks.append(LayerCheck(None, 0, None))
             continue
         try:
-            layer = spec.create()
-            out = tuple(layer.compute_output_shape(shape))
-        except (ValueError, TypeError) as exc:
-            message = str(exc)
+            out, params = check_layer(spec, shape)
+        except CONFIG_ERRORS as exc:
+            message = _error_text(exc)
             if spec.class_name == "Dense" and len(shape) > 2:
-                message = (f"Dense needs a flat input but receives {shape}; add Flatten before it.")
-            checks.append(LayerCheck(None, 0, message))
-            problem = problem or f"Layer {index + 1} ({spec.class_name}): {message}"
+                message = f"Dense needs a flat input but receives {shape}; add Flatten before it."
+            if isinstance(exc, KeyError):
+                message = f"{spec.class_name} is missing its setting {message}."
+            checks.append(LayerCheck(None, 0, message, shape))
+            problem = problem or f"Layer {index + 1} ({spec.name}): {message}"
             shape = None
             continue
-        checks.append(LayerCheck(out, _param_count(layer, shape)))
+        checks.append(LayerCheck(out, params, None, shape))
         shape = out
     if not specs:
         problem = "The model has no layers yet: add layers from the palette."
-    elif problem is None and num_classes is not None and shape is not None and (
-            len(shape) != 2 or shape[-1] != num_classes):
-        hint = " Add Flatten before the last Dense." if len(shape) > 2 else \
-            f" Set the last Dense to {num_classes} units."
-        problem = (f"The last layer outputs {shape}, but the data has {num_classes} classes: "
-                   f"it should output (None, {num_classes}).{hint}")
+    elif problem is None and num_classes is not None and shape is not None:
+        problem = _output_problem(specs, checks, shape, num_classes)
     return StackCheck(checks, problem)
+
+
+def _output_problem(specs: list[LayerSpec], checks: list[LayerCheck], shape: tuple,
+                    num_classes: int) -> str | None:
+    """The model must end in (None, num_classes). When it does not, the reason is put on the card
+    where the user can fix it: the Dense that was handed an image, or the last layer."""
+    if len(shape) == 2 and shape[-1] == num_classes:
+        return None
+    if len(shape) > 2:
+        row = next((i for i, c in enumerate(checks)
+                    if specs[i].class_name == "Dense" and len(c.input_shape) > 2), len(specs) - 1)
+        received = checks[row].input_shape
+        if specs[row].class_name == "Dense":
+            message = (f"Dense needs a flat input but receives {received}: it would work on each "
+                       f"position separately and the model would output {shape}, not "
+                       f"(None, {num_classes}). Add Flatten before it.")
+        else:
+            message = (f"The model ends in {shape}, but the data has {num_classes} classes: it should "
+                       f"output (None, {num_classes}). Add Flatten and a Dense of {num_classes} units.")
+    else:
+        row = len(specs) - 1
+        message = (f"The last layer outputs {shape}, but the data has {num_classes} classes: it "
+                   f"should output (None, {num_classes}). Set the last Dense to {num_classes} units.")
+    checks[row].error = message
+    return f"Layer {row + 1} ({specs[row].name}): {message}"

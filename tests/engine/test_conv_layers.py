@@ -324,3 +324,35 @@ def test_small_cnn_learns_line_orientation():
     assert history.history["loss"][-1] < history.history["loss"][0]
     accuracy = (model.predict(x[150:], verbose=0).argmax(axis=1) == y[150:]).mean()
     assert accuracy >= 0.9
+
+
+def test_parallel_sections_run_every_task_and_raise_its_errors():
+    from engine.layers import _parallel
+
+    seen = []
+    _parallel.run(lambda k, n: seen.append((k, n)), 3)
+    assert sorted(seen) == [(0, 3), (1, 3), (2, 3)]
+
+    def fail_in_one(k: int, n: int) -> None:
+        if k == 1:
+            raise RuntimeError("worker 1 failed")
+
+    with pytest.raises(RuntimeError, match="worker 1 failed"):
+        _parallel.run(fail_in_one, 2)
+    seen.clear()
+    _parallel.spread([slice(0, 2), slice(2, 3), slice(3, 7)], lambda part, k: seen.append(part))
+    assert sorted(p.start for p in seen) == [0, 2, 3]  # the section ran again after the error
+
+
+def test_engine_threads_follow_the_blas_thread_budget():
+    """Parallel sections pin OpenBLAS to one thread (the workers take the cores instead);
+    release_blas gives the original count back."""
+    from engine.layers import _parallel
+
+    budget = _parallel.workers()
+    if budget == 1:
+        pytest.skip("one core, or no OpenBLAS to steer: sections run sequentially")
+    _parallel.run(lambda k, n: None, 2)
+    assert _parallel._blas.get() == 1
+    _parallel.release_blas()
+    assert _parallel._blas.get() == budget

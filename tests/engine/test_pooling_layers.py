@@ -234,3 +234,37 @@ def test_zero_padding_rejects_bad_padding(padding, message):
 def test_zero_padding_rejects_bad_input():
     with pytest.raises(ValueError, match=r"ZeroPadding2D.*4-D input"):
         ZeroPadding2D().compute_output_shape((None, 5, 5))
+
+
+@pytest.mark.parametrize("shape, kwargs", [
+    ((3, 6, 8, 4), dict()),  # the pairwise 2×2 path
+    ((2, 7, 5, 3), dict()),  # …with an odd row and column dropped
+    ((2, 7, 5, 3), dict(padding="same")),  # the general path
+    ((2, 7, 7, 2), dict(pool_size=3, strides=2)),
+])
+def test_max_pooling_routes_to_the_first_maximum_among_many_ties(shape, kwargs):
+    """Small integers make ties common; each window's gradient must reach exactly the element
+    np.argmax picks — the first maximum in row-major order."""
+    layer = MaxPooling2D(**kwargs)
+    x = np.random.default_rng(8).integers(0, 3, shape).astype(np.float64)
+    y = layer.forward(x, training=True)
+    grad = np.random.default_rng(9).uniform(1, 2, y.shape)
+    dx = layer.backward(grad)
+    expected = np.zeros_like(x)
+    (ph, pw), (sh, sw) = layer.pool_size, layer.strides
+    top = left = 0
+    if layer.padding == "same":
+        top = max((y.shape[1] - 1) * sh + ph - shape[1], 0) // 2
+        left = max((y.shape[2] - 1) * sw + pw - shape[2], 0) // 2
+    for i in range(y.shape[1]):
+        for j in range(y.shape[2]):
+            r0, c0 = i * sh - top, j * sw - left
+            r1, c1 = max(r0, 0), max(c0, 0)
+            window = x[:, r1:r0 + ph, c1:c0 + pw]
+            flat = window.reshape(shape[0], -1, shape[3])
+            first = flat.argmax(axis=1)  # (batch, channels)
+            rows, cols = np.divmod(first, window.shape[2])
+            for b in range(shape[0]):
+                for ch in range(shape[3]):
+                    expected[b, r1 + rows[b, ch], c1 + cols[b, ch], ch] += grad[b, i, j, ch]
+    np.testing.assert_allclose(dx, expected)

@@ -1,0 +1,1 @@
+"""Model files, crash recovery and recent files: the parts of the File menu that are not widgets."""
