@@ -3,6 +3,10 @@ window share one path from specs to a running fit."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from engine.layers import Input
 from engine.models import Sequential
 from gui.data_sources import Dataset
@@ -17,9 +21,27 @@ def build_model(specs: list[LayerSpec], input_shape: tuple, compile_options: dic
     return model
 
 
+def fit_images(x: np.ndarray, input_shape: tuple, data_name: str) -> np.ndarray:
+    """`x` (n, *sample shape) as the model's input shape when only the layout differs
+    (28×28 ⇄ 28×28×1 ⇄ 784): a view, no copy. Otherwise a message the user can act on."""
+    target = tuple(input_shape)
+    if tuple(x.shape[1:]) == target:
+        return x
+    if None not in target and math.prod(target) == math.prod(x.shape[1:]):
+        return x.reshape(len(x), *target)
+    shown = "×".join(map(str, x.shape[1:]))
+    raise ValueError(
+        f"The model takes inputs of shape {'×'.join(map(str, target))}, but {data_name} has "
+        f"{shown} images. Choose matching data, or start the model with a layer that takes "
+        f"{shown} inputs.")
+
+
 def make_worker(model: Sequential, data: Dataset, *, epochs: int, batch_size: int,
                 validation_split: float) -> TrainingWorker:
     loss_name = model.loss.name
-    return TrainingWorker(model, data.x_train, data.labels_for(loss_name, data.y_train),
+    shape = model.input_shape[1:]
+    return TrainingWorker(model, fit_images(data.x_train, shape, data.name),
+                          data.labels_for(loss_name, data.y_train),
                           epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                          test_data=(data.x_test, data.labels_for(loss_name, data.y_test)))
+                          test_data=(fit_images(data.x_test, shape, data.name),
+                                     data.labels_for(loss_name, data.y_test)))

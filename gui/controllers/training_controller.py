@@ -55,16 +55,17 @@ class TrainingController(QObject):
         if self.running or not self.panel.train_button.isEnabled():
             return
         data = window.data_panel.dataset
-        try:
-            model = session.build_model(window.stack.specs, data.input_shape,
-                                        window.compile_panel.options())
-        except (ValueError, TypeError) as exc:
-            window.show_error(f"The model could not be built: {exc}")
-            return
         epochs = self.panel.epochs.value()
-        self.worker = session.make_worker(model, data, epochs=epochs,
-                                          batch_size=self.panel.batch_size.value(),
-                                          validation_split=window.data_panel.validation_split.value())
+        try:
+            # The stack's input shape: the data's, or that of a model the user opened.
+            model = session.build_model(window.stack.specs, window.stack.input_shape,
+                                        window.compile_panel.options())
+            self.worker = session.make_worker(
+                model, data, epochs=epochs, batch_size=self.panel.batch_size.value(),
+                validation_split=window.data_panel.validation_split.value())
+        except (ValueError, TypeError) as exc:
+            window.show_error(f"Training can't start: {exc}")
+            return
         self.thread = QThread(window)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)

@@ -162,3 +162,19 @@ def test_worker_results_are_handled_in_the_gui_thread(qtbot, window):
     window.training.epochs.setValue(1)
     _train(qtbot, window)
     assert seen and all(seen)
+
+
+def test_opened_models_channel_axis_is_matched_to_the_data(qtbot, window):
+    """A 28×28×1 model (as Keras CNNs are) trains on 28×28 images without the user reshaping."""
+    window.stack.set_data_shape((28, 28, 1), 10)
+    window.training.epochs.setValue(1)
+    _train(qtbot, window)
+    assert window.training_controller.model.input_shape == (None, 28, 28, 1)
+    assert window.training.loss_plot.point_count() > 2
+
+
+def test_incompatible_input_shape_is_explained(qtbot, window):
+    window.stack.set_data_shape((32, 32, 3), 10)
+    qtbot.mouseClick(window.training.train_button, Qt.MouseButton.LeftButton)
+    assert window.thread is None
+    assert "32×32×3" in window.statusBar().currentMessage()
