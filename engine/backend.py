@@ -35,8 +35,10 @@ def set_random_seed(seed: int) -> None:
 
 
 def to_snake_case(name: str) -> str:
+    """Keras' rule: 'Conv2D' → 'conv2d', 'MaxPooling2D' → 'max_pooling2d', 'LSTM' → 'lstm'."""
+    name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(prefix: str) -> str:

@@ -1,27 +1,30 @@
 """The data sets the app offers, loaded into arrays the training worker can use.
 
-Images become float32 in 0..1 (the scaling every Keras tutorial applies) with a trailing shape the
-model's input follows; labels stay integer class indices and are one-hot encoded only when the loss
-asks for it.
+Images stay as stored — uint8 for every built-in set — so CIFAR-10 takes 150 MB rather than 600 MB
+as floats; gui/session.fit_images hands the engine a view that scales each batch to 0..1 (the
+scaling every Keras tutorial applies). Labels are (n,) integer class indices, one-hot encoded only
+when the loss asks for it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import ModuleType
 
 import numpy as np
 
-from engine.datasets import DatasetError, fashion_mnist, mnist, sample
+from engine.datasets import DatasetError, cifar10, fashion_mnist, load_path, mnist, sample
 from engine.utils import to_categorical
 
 
 @dataclass
 class Dataset:
     name: str
-    x_train: np.ndarray  # (n, 28, 28) float32 in 0..1
-    y_train: np.ndarray  # (n,) int class indices
-    x_test: np.ndarray
+    x_train: np.ndarray  # (n, height, width[, channels]) as stored: uint8 0..255, or float data as is
+    y_train: np.ndarray  # (n,) int64 class indices
+    x_test: np.ndarray   # (m, …) like x_train; m may be 0 (a CSV or image folder without a test part)
     y_test: np.ndarray
     class_names: list[str]
 
@@ -40,36 +43,76 @@ class Dataset:
 
 @dataclass
 class DataSource:
+    """An entry of the data panel. A `module` source (an engine.datasets module) may be absent
+    from this machine; then `download` fetches it (from `remotes`, the module's pinned files
+    unless a test points them elsewhere)."""
+
     name: str
-    loader: Callable[[], tuple]
+    loader: Callable[[], tuple] | None  # () -> ((x_train, y_train), (x_test, y_test)); None with `path`
     class_names: list[str]
+    module: ModuleType | None = None
+    remotes: tuple | None = None
+    path: str | None = None  # for the user's own data: the file or folder it came from
+    download_folder: str | None = field(default=None, repr=False)  # None: Hornbook's cache
+
+    def available(self) -> bool:
+        if self.module is None:
+            return True
+        try:
+            self.module.find_files()
+        except (DatasetError, FileNotFoundError):
+            return False
+        return True
+
+    @property
+    def download_size(self) -> int | None:
+        sizes = [r.size for r in (self.remotes or getattr(self.module, "REMOTES", ()))]
+        return sum(sizes) if sizes and all(sizes) else None
+
+    def download(self, progress=None, cancelled=None, timeout: float | None = None):
+        """Fetch the files (blocking: call it on a worker thread)."""
+        extra = {"timeout": timeout} if timeout else {}
+        return self.module.download(progress, remotes=self.remotes, folder=self.download_folder,
+                                    cancelled=cancelled, **extra)
 
     def load(self) -> Dataset:
-        (x_train, y_train), (x_test, y_test) = self.loader()
-        return Dataset(self.name, _scale(x_train), y_train.astype(np.int64),
-                       _scale(x_test), y_test.astype(np.int64), self.class_names)
+        if self.path is not None:  # the class names come with the data (folder names, …)
+            arrays, names = load_path(self.path)
+            self.class_names = [str(n) for n in names]
+        else:
+            arrays = self.loader()
+        (x_train, y_train), (x_test, y_test) = arrays
+        return Dataset(self.name, x_train, _labels(y_train), x_test, _labels(y_test), list(self.class_names))
 
 
-def _scale(images: np.ndarray) -> np.ndarray:
-    return images.astype(np.float32) / np.float32(255.0)
+def _labels(y) -> np.ndarray:
+    """(n,) int64; CIFAR keeps its labels as (n, 1)."""
+    return np.asarray(y).reshape(-1).astype(np.int64)
 
 
-def _found(module) -> bool:
-    try:
-        module.find_files()
-    except (DatasetError, FileNotFoundError):
-        return False
-    return True
+def _local(module: ModuleType) -> Callable[[], tuple]:
+    """module.load_data without its automatic download: the panel downloads with a progress bar."""
+    return lambda: module.load_data(allow_download=False)
+
+
+def builtin_sources() -> list[DataSource]:
+    """Every built-in set, whether on this machine or not (those missing offer a download)."""
+    digits = [str(d) for d in range(10)]
+    return [DataSource("MNIST", _local(mnist), digits, mnist),
+            DataSource("MNIST sample (bundled, 5,000 digits)", sample.load_data, digits),
+            DataSource("Fashion-MNIST", _local(fashion_mnist), list(fashion_mnist.CLASS_NAMES),
+                       fashion_mnist),
+            DataSource("CIFAR-10", _local(cifar10), list(cifar10.CLASS_NAMES), cifar10)]
 
 
 def available_sources() -> list[DataSource]:
-    """Digits first — full MNIST when it is on this machine, else the bundled sample, which is
-    always there — so the default matches the pretrained digit model; then Fashion-MNIST."""
-    digits = [str(d) for d in range(10)]
-    sources = []
-    if _found(mnist):
-        sources.append(DataSource("MNIST", mnist.load_data, digits))
-    sources.append(DataSource("MNIST sample (bundled, 5,000 digits)", sample.load_data, digits))
-    if _found(fashion_mnist):
-        sources.append(DataSource("Fashion-MNIST", fashion_mnist.load_data, fashion_mnist.CLASS_NAMES))
-    return sources
+    """The built-in sets; the panel starts on the first one present (full MNIST, else the bundled
+    sample, which is always there), so the default matches the pretrained digit model."""
+    return builtin_sources()
+
+
+def path_source(path: str) -> DataSource:
+    """A source for the user's own file or folder, read by engine.datasets.load_path."""
+    path = os.path.abspath(path)
+    name = os.path.basename(os.path.normpath(path)) + (" (folder)" if os.path.isdir(path) else "")
+    return DataSource(name, None, [], path=path)

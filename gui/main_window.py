@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.controllers.builder_controller import BuilderController
+from gui.controllers.evaluation_controller import EvaluationController
 from gui.controllers.file_controller import FileController
 from gui.controllers.stack_controller import StackController
 from gui.controllers.template_controller import TemplateController
@@ -22,6 +23,7 @@ from gui.controllers.training_controller import TrainingController
 from gui.panels.code_pane import CodePane
 from gui.panels.compile_panel import CompilePanel
 from gui.panels.data_panel import DataPanel
+from gui.panels.evaluation_panel import EvaluationPanel
 from gui.panels.inspector import LayerInspector
 from gui.panels.palette import LayerPalette
 from gui.panels.predict_panel import PredictPanel
@@ -51,9 +53,11 @@ class MainWindow(QMainWindow):
         self.compile_panel = CompilePanel()
         self.data_panel = DataPanel(data_sources)
         self.training = TrainingPanel()
+        self.evaluation = EvaluationPanel()
         self.predict = PredictPanel()
         self._layout()
         self.training_controller = TrainingController(self)
+        self.evaluation_controller = EvaluationController(self)
         self.stack_controller = StackController(self)
         self.builder_controller = BuilderController(self)
         self.template_controller = TemplateController(self)
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.addTab(builder, "&Model")
         self.tabs.addTab(self.training, "T&raining")
+        self.tabs.addTab(self.evaluation, "Evaluatio&n")
         self.tabs.addTab(self.predict, "&Predict")
         self.setCentralWidget(self.tabs)
         self._dock("Layers", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -142,4 +147,5 @@ class MainWindow(QMainWindow):
             return
         self.file_controller.end_session()
         self.training_controller.shutdown()
+        self.evaluation_controller.shutdown()
         super().closeEvent(event)

@@ -10,6 +10,7 @@ import numpy as np
 from engine.layers import Input
 from engine.models import Sequential
 from gui.data_sources import Dataset
+from gui.scaled_images import ScaledImages
 from gui.stack.layer_spec import LayerSpec
 from gui.workers.training_worker import TrainingWorker
 
@@ -21,19 +22,22 @@ def build_model(specs: list[LayerSpec], input_shape: tuple, compile_options: dic
     return model
 
 
-def fit_images(x: np.ndarray, input_shape: tuple, data_name: str) -> np.ndarray:
-    """`x` (n, *sample shape) as the model's input shape when only the layout differs
-    (28×28 ⇄ 28×28×1 ⇄ 784): a view, no copy. Otherwise a message the user can act on."""
+def fit_images(x: np.ndarray, input_shape: tuple, data_name: str, max_batch: int = 32) -> np.ndarray:
+    """`x` (n, *sample shape) as the model's input, read as float32 in 0..1: integer images (uint8
+    as stored) are wrapped so that each batch is scaled when the engine takes it (no float copy of
+    the whole set); float data is taken as already scaled. Only the layout may differ
+    (28×28 ⇄ 28×28×1 ⇄ 784): a view, no copy. Otherwise a message the user can act on.
+    `max_batch`: the largest batch the engine will take from it."""
     target = tuple(input_shape)
-    if tuple(x.shape[1:]) == target:
-        return x
-    if None not in target and math.prod(target) == math.prod(x.shape[1:]):
-        return x.reshape(len(x), *target)
-    shown = "×".join(map(str, x.shape[1:]))
-    raise ValueError(
-        f"The model takes inputs of shape {'×'.join(map(str, target))}, but {data_name} has "
-        f"{shown} images. Choose matching data, or start the model with a layer that takes "
-        f"{shown} inputs.")
+    if tuple(x.shape[1:]) != target:
+        if None in target or math.prod(target) != math.prod(x.shape[1:]):
+            shown = "×".join(map(str, x.shape[1:]))
+            raise ValueError(
+                f"The model takes inputs of shape {'×'.join(map(str, target))}, but {data_name} has "
+                f"{shown} images. Choose matching data, or start the model with a layer that takes "
+                f"{shown} inputs.")
+        x = x.reshape(len(x), *target)
+    return ScaledImages.wrap(x, max_batch) if x.dtype.kind in "iub" else x
 
 
 def make_worker(model: Sequential, data: Dataset, *, epochs: int, batch_size: int,

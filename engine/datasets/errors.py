@@ -7,3 +7,11 @@ class DatasetError(ValueError):
 
 class DatasetNotFoundError(DatasetError, FileNotFoundError):
     """None of the places searched holds the file."""
+
+
+class DownloadError(DatasetError):
+    """A download failed (offline, refused, cut off, timed out, or its checksum did not match)."""
+
+
+class DownloadCancelledError(DownloadError):
+    """The caller asked to stop; the partial `.part` file stays so that the download can resume."""

@@ -235,7 +235,7 @@ def _weights_expression(weights: Path, script: Path) -> str:
 
 
 def _generated_name(name: str, class_name: str) -> bool:
-    """True for names the engine or Keras makes up ('conv2_d_3', 'conv2d_3', 'sequential')."""
+    """True for names the engine or Keras makes up ('conv2d_3', 'sequential')."""
     stem = re.sub(r"_\d+$", "", name).replace("_", "")
     return stem == class_name.lower()
 

@@ -66,7 +66,7 @@ def _weights(model) -> list[tuple[str, object]]:
     result = []
     for layer in model.layers:
         nested = getattr(layer, "keras_weight_paths", None)  # RNN cells: 'lstm_cell/kernel'
-        paths = dict(zip(map(id, layer.weights), nested())) if nested is not None else {}
+        paths = dict(zip(map(id, layer.weights), nested(), strict=True)) if nested is not None else {}
         for var in layer.trainable_weights:
             path = paths.get(id(var), var.name.split("/")[-1]).replace("/", "_")
             result.append((f"{model.name}_{layer.name}_{path}", var))

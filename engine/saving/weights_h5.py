@@ -12,21 +12,13 @@ model order (its names are auto-generated and so not reproducible), and loads by
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
+from engine.backend import to_snake_case
 from engine.saving import optimizer_state
 from engine.saving.config import keras_class_name
 from engine.saving.errors import ModelFileError
 from engine.saving.legacy_h5 import check_layer_values, text
-
-
-def keras_snake_case(name: str) -> str:
-    """Keras' naming.to_snake_case: 'Conv2D' → 'conv2d', 'BatchNormalization' → 'batch_normalization'."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def layer_keys(model) -> list[str]:
@@ -34,7 +26,7 @@ def layer_keys(model) -> list[str]:
     used: dict[str, int] = {}
     keys = []
     for layer in model.layers:
-        base = keras_snake_case(keras_class_name(layer))
+        base = to_snake_case(keras_class_name(layer))
         if base in used:
             used[base] += 1
             keys.append(f"{base}_{used[base]}")

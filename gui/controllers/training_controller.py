@@ -1,5 +1,11 @@
-"""Training: builds the model from the stack, runs the TrainingWorker on a QThread, routes its
-signals to the training panel, and hands the trained model to the predict panel."""
+"""Training: builds the model from the stack, runs the TrainingWorker on a QThread, records its
+signals in TrainingRun objects that the training panel draws, and hands the trained model to the
+predict and evaluation views.
+
+Train starts a new run from fresh weights; Continue trains the current model further, with fit's
+initial_epoch so epochs number on and the run's history and curves carry on; Reset weights starts a
+new, untrained run from the stack.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ from PySide6.QtCore import QObject, QThread
 from PySide6.QtGui import QAction, QKeySequence
 
 from gui import session
+from gui.controllers.training_run import TrainingRun
+from gui.workers.evaluation_worker import snapshot
 
 
 class TrainingController(QObject):
@@ -19,72 +27,207 @@ class TrainingController(QObject):
         self.panel = window.training
         self.thread: QThread | None = None
         self.worker = None
-        self.model = None
-        self.panel.train_button.clicked.connect(self.start)
-        self.panel.stop_button.clicked.connect(self.stop)
+        self.model = None            # the model Save writes and Continue trains (also set by Open)
+        self.run: TrainingRun | None = None
+        self._run_count = 0
+        panel = self.panel
+        panel.train_button.clicked.connect(self.start)
+        panel.stop_button.clicked.connect(self.stop)
+        panel.pause_button.toggled.connect(self.set_paused)
+        panel.continue_button.clicked.connect(self.continue_training)
+        panel.reset_button.clicked.connect(self.reset_weights)
 
     def install_menu(self, menu_bar) -> None:
-        run = menu_bar.addMenu("&Run")
-        self.train_action = QAction("&Train", self.window, shortcut=QKeySequence("F5"))
-        self.stop_action = QAction("&Stop", self.window, shortcut=QKeySequence("Shift+F5"),
-                                   enabled=False)
+        w, run = self.window, menu_bar.addMenu("&Run")
+        self.train_action = QAction("&Train", w, shortcut=QKeySequence("F5"))
+        self.pause_action = QAction("&Pause", w, shortcut=QKeySequence("F6"), checkable=True)
+        self.stop_action = QAction("&Stop", w, shortcut=QKeySequence("Shift+F5"))
+        self.continue_action = QAction("&Continue", w, shortcut=QKeySequence("Ctrl+F5"))
+        self.reset_action = QAction("&Reset weights", w)
         self.train_action.triggered.connect(self.start)
+        self.pause_action.toggled.connect(self.panel.pause_button.setChecked)
         self.stop_action.triggered.connect(self.stop)
-        run.addActions([self.train_action, self.stop_action])
-        toolbar = self.window.addToolBar("Run")
+        self.continue_action.triggered.connect(self.continue_training)
+        self.reset_action.triggered.connect(self.reset_weights)
+        actions = [self.train_action, self.pause_action, self.stop_action, self.continue_action,
+                   self.reset_action]
+        run.addActions(actions)
+        toolbar = w.addToolBar("Run")
         toolbar.setObjectName("runToolbar")
-        toolbar.addActions([self.train_action, self.stop_action])
+        toolbar.addActions(actions[:4])
+        self.update_enabled()
 
     @property
     def running(self) -> bool:
         return self.thread is not None
 
+    def _continue_problem(self) -> str | None:
+        if self.model is None:
+            return "Nothing to continue: press Train first."
+        if self.run is not None and self.run.model is self.model and self.run.divergence:
+            return "This run diverged: lower the learning rate and press Train."
+        return None if self.window.data_panel.dataset else "No data loaded."
+
     def update_enabled(self) -> None:
         problem = self.window.stack.check.problem or (
             None if self.window.data_panel.dataset else "No data loaded.")
-        enabled = not self.running and problem is None
-        for widget in (self.panel.train_button, self.train_action):
-            widget.setEnabled(enabled)
-            widget.setToolTip(problem or ("Training is running." if self.running else
-                                          "Train the model on the chosen data (F5)."))
-        self.panel.stop_button.setEnabled(self.running)
-        self.stop_action.setEnabled(self.running)
+        idle = not self.running
+        tips = {"train": problem or "Train a new model on the chosen data (F5).",
+                "continue": self._continue_problem() or "Train the current model for more epochs "
+                                                         "(Ctrl+F5).",
+                "reset": problem or "A new run with fresh weights from the stack, untrained."}
+        if not idle:
+            tips = dict.fromkeys(tips, "Training is running.")
+        panel = self.panel
+        states = {"train": idle and problem is None,
+                  "continue": idle and self._continue_problem() is None,
+                  "reset": idle and problem is None}
+        for name, button in (("train", panel.train_button), ("continue", panel.continue_button),
+                             ("reset", panel.reset_button)):
+            button.setEnabled(states[name])
+            button.setToolTip(tips[name])
+        for button in (panel.stop_button, panel.pause_button):
+            button.setEnabled(self.running)
+        for name in ("train", "continue", "reset"):
+            action = getattr(self, f"{name}_action", None)
+            if action is not None:
+                action.setEnabled(states[name])
+        for action in (getattr(self, "stop_action", None), getattr(self, "pause_action", None)):
+            if action is not None:
+                action.setEnabled(self.running)
+        evaluation = getattr(self.window, "evaluation_controller", None)
+        if evaluation is not None:
+            evaluation.update_enabled()
 
-    def start(self) -> None:
+    # --- starting ------------------------------------------------------------------------------
+    def _build(self):
+        """A fresh compiled model from the stack, or None after telling the user why not."""
         window = self.window
-        if self.running or not self.panel.train_button.isEnabled():
-            return
-        data = window.data_panel.dataset
-        epochs = self.panel.epochs.value()
         try:
             # The stack's input shape: the data's, or that of a model the user opened.
-            model = session.build_model(window.stack.specs, window.stack.input_shape,
-                                        window.compile_panel.options())
-            self.worker = session.make_worker(
-                model, data, epochs=epochs, batch_size=self.panel.batch_size.value(),
+            return session.build_model(window.stack.specs, window.stack.input_shape,
+                                       window.compile_panel.options())
+        except (ValueError, TypeError) as exc:
+            window.show_error(f"Training can't start: {exc}")
+            return None
+
+    def _new_run(self, model) -> TrainingRun:
+        self._run_count += 1
+        optimizer = model.optimizer
+        data = self.window.data_panel.dataset
+        settings = (f"{type(optimizer).__name__} {optimizer.current_learning_rate():g}, "
+                    f"{model.loss.name}, batch {self.panel.batch_size.value()}, "
+                    f"{model.count_params():,} params, {data.name if data else 'no data'}")
+        self.run = TrainingRun(self._run_count, settings, model)
+        self.panel.add_run(self.run)
+        return self.run
+
+    def start(self) -> None:
+        """Train: a new run from fresh weights."""
+        if self.running or not self.panel.train_button.isEnabled():
+            return
+        model = self._build()
+        if model is not None:
+            self._launch(model, None, first_epoch=0)
+
+    def continue_training(self) -> None:
+        """More epochs of the current model and optimizer, numbered on from where it stopped."""
+        if self.running or self._continue_problem():
+            return
+        model = self.model
+        if not getattr(model, "compiled", False) or model.loss is None:
+            try:  # a model opened without its training settings takes the compile panel's
+                model.compile(**self.window.compile_panel.options())
+            except (ValueError, TypeError) as exc:
+                self.window.show_error(f"Training can't continue: {exc}")
+                return
+        run = self.run if self.run is not None and self.run.model is model else None
+        self._launch(model, run, first_epoch=run.epochs_done if run else 0)
+
+    def reset_weights(self) -> None:
+        """A new run with fresh weights rebuilt from the stack; Continue trains it."""
+        if self.running:
+            return
+        model = self._build()
+        if model is None:
+            return
+        model.build(model.input_shape)
+        self.model = model
+        self._new_run(model)
+        self.panel.status.setText("Fresh, untrained weights. Press Continue to train them, or "
+                                  "Evaluate to see how a model guesses before training.")
+        self.update_enabled()
+
+    def _launch(self, model, run: TrainingRun | None, first_epoch: int) -> None:
+        window = self.window
+        data = window.data_panel.dataset
+        last_epoch = first_epoch + self.panel.epochs.value()
+        chosen = getattr(window.compile_panel, "callbacks", None)
+        try:
+            callbacks = list(chosen()) if chosen else []
+            worker = session.make_worker(
+                model, data, epochs=last_epoch, batch_size=self.panel.batch_size.value(),
                 validation_split=window.data_panel.validation_split.value())
+            worker.initial_epoch, worker.callbacks = first_epoch, callbacks
         except (ValueError, TypeError) as exc:
             window.show_error(f"Training can't start: {exc}")
             return
+        if run is None:
+            run = self._new_run(model)
+        self.run, self.model, self.worker = run, model, worker
         self.thread = QThread(window)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.batchEnded.connect(self.panel.on_batch)
-        self.worker.epochEnded.connect(self.panel.on_epoch)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
-        self.model = model
-        self.panel.start(epochs)
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        worker.batchEnded.connect(self._on_batch)
+        worker.epochEnded.connect(self._on_epoch)
+        worker.pausedAt.connect(self._on_paused)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        self.panel.set_current(run)
+        self.panel.begin(first_epoch, last_epoch, self.panel.batch_size.value())
         window.tabs.setCurrentWidget(self.panel)
         self.thread.start()
         self.update_enabled()
-        window.statusBar().showMessage(f"Training on {data.name}…")
+        verb = "Continuing" if first_epoch else "Training"
+        window.statusBar().showMessage(f"{verb} {run.name} on {data.name}…")
+
+    # --- while it runs --------------------------------------------------------------------------
+    def set_paused(self, paused: bool) -> None:
+        if self.worker is None:
+            return
+        self.worker.set_paused(paused)
+        self.panel.set_paused(paused)
+        if hasattr(self, "pause_action"):
+            self.pause_action.setChecked(paused)
+        self.window.statusBar().showMessage(
+            "Pausing after this batch…" if paused else "Training resumed.")
+
+    def _on_paused(self, epoch: int, batch: int) -> None:
+        self.panel.progress.bar.setFormat(f"Paused after epoch {epoch + 1}, batch {batch + 1}")
+        self.window.statusBar().showMessage(
+            f"Paused after epoch {epoch + 1}, batch {batch + 1}: press Resume to go on.")
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.request_stop()
             self.window.statusBar().showMessage("Stopping after this batch…")
 
+    def _on_batch(self, epoch: int, batch: int, steps: int, logs: dict, points: dict) -> None:
+        if self.run is None:
+            return
+        self.run.add_batches(epoch, steps, points)
+        self.panel.progress.on_batch(epoch, batch, steps)
+        self.panel.record_changed(self.run)
+
+    def _on_epoch(self, epoch: int, logs: dict) -> None:
+        if self.run is None:
+            return
+        self.run.add_epoch(epoch, logs)
+        self.panel.show_epoch(epoch, logs)
+        self.panel.run_list.update_run(self.run, "training")
+        self.panel.record_changed(self.run)
+
+    # --- ending ---------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 2000) -> None:
         """Window closing: stop the worker and wait for its thread, briefly."""
         if self.worker is not None:
@@ -100,22 +243,45 @@ class TrainingController(QObject):
             self.thread.wait()
             self.thread = None
         self.worker = None
+        self.panel.pause_button.setChecked(False)
+        self.panel.redraw()
         self.update_enabled()
 
     def _on_finished(self, result: dict) -> None:
         self._end_thread()
-        test = result.get("test")
+        run, window = self.run, self.window
+        data = window.data_panel.dataset
+        if result.get("diverged"):
+            message = result["diverged"]["message"]
+            run.mark_divergence(message)
+            self.panel.show_divergence(run)
+            self.panel.progress.finish("Diverged")
+            self.panel.run_list.update_run(run, "diverged")
+            self.update_enabled()
+            window.show_error(message)
+            return
+        evaluation = result.get("evaluation")
         text = "Training stopped." if result.get("stopped") else "Training finished."
-        if test:
+        if evaluation is not None:
+            run.test = evaluation.metrics
+            test = evaluation.metrics
             text += f" Test loss {test['loss']:.4f}" + (
                 f", test accuracy {test['accuracy']:.2%}." if "accuracy" in test else ".")
         self.panel.status.setText(self.panel.status.text() + "\n" + text)
-        self.panel.progress.setFormat(text.split(".")[0])
-        self.window.statusBar().showMessage(text)
-        self.window.predict.set_model(self.model, self.window.data_panel.dataset.class_names)
+        self.panel.progress.finish(text.split(".")[0])
+        self.panel.run_list.update_run(run, "stopped" if result.get("stopped") else "")
+        window.statusBar().showMessage(text)
+        # The views get a copy: the predict panel may predict while Continue trains this model.
+        window.predict.set_model(snapshot(self.model), data.class_names)
+        evaluation_controller = getattr(window, "evaluation_controller", None)
+        if evaluation_controller is not None:
+            if evaluation is not None:
+                evaluation_controller.show(evaluation, data, run.name)
+            else:
+                evaluation_controller.evaluate()
 
     def _on_failed(self, message: str) -> None:
         self._end_thread()
-        self.panel.progress.setFormat("Stopped")
+        self.panel.progress.finish("Stopped")
         self.panel.status.setText(message)
         self.window.show_error(message)

@@ -132,14 +132,18 @@ class CodePane(QWidget):
             Path(tmp).write_text(self.code(), encoding="utf-8")
         return path
 
-    def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export Keras program", "model.py",
-                                              "Python files (*.py)")
-        if not path:
-            return
+    def export(self, path: str | Path) -> bool:
+        """Export, reporting the outcome through `exported` or `failed` (never raising)."""
         try:
             self.export_to(path)
         except (ModelFileError, OSError) as exc:
             self.failed.emit(f"Could not export the program: {exc}")
-            return
-        self.exported.emit(path)
+            return False
+        self.exported.emit(str(path))
+        return True
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export Keras program", "model.py",
+                                              "Python files (*.py)")
+        if path:
+            self.export(path)

@@ -143,7 +143,7 @@ class CompilePanel(QGroupBox):
             lambda v: self._set_callback("reduce_lr", "patience", v, "Change reduce-LR patience"))
 
     # --- from the model to the widgets ------------------------------------------------------------
-    def _show_state(self) -> None:
+    def _show_state(self, keep_error: bool = False) -> None:
         state = self.model.state
         widgets = [self.optimizer, self.learning_rate, self.schedule, self.loss, self.early_stopping,
                    self.stop_patience, self.restore_best, self.reduce_lr, self.reduce_factor,
@@ -171,7 +171,8 @@ class CompilePanel(QGroupBox):
         self._rebuild_editors(self.schedule_form, self.schedule_editors, state["schedule_params"],
                               "schedule_params")
         self._show_metrics(state)
-        self.error.clear()
+        if not keep_error:
+            self.error.clear()
         self._shown = state
         self.changed.emit()
 
@@ -245,6 +246,8 @@ class CompilePanel(QGroupBox):
         try:
             co.validate(state)
         except ValueError as exc:
+            # Back to what applies, so a refused box does not look ticked; the reason stays.
+            self._show_state(keep_error=True)
             self.error.setText(f"Not applied — {exc}")
             return
         self.error.clear()

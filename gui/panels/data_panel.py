@@ -1,61 +1,260 @@
-"""Choose the data set and the validation split; shows what was loaded."""
+"""Choose the data set and the validation split; shows what was loaded — sizes, sample images with
+their labels, samples per class — and offers a download for sets not on this machine.
+
+The panel only shows and asks: downloads, file dialogs and model fixes are the DataController's.
+Its `dataset` is always a loaded set and the combo always names it; choosing a set that is not
+here brings up the download row instead and leaves the loaded one as it was.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
 from engine.datasets import DatasetError
 from gui.data_sources import Dataset, DataSource, available_sources
+from gui.panels.data_preview import ClassCounts, SampleGrid
+
+
+def _megabytes(size: int | None) -> str:
+    return f"{size / 1e6:,.0f} MB" if size else "size unknown"
+
+
+def _row(*widgets) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if isinstance(widget, QLabel | QProgressBar | QComboBox) else 0)
+    return row
 
 
 class DataPanel(QGroupBox):
-    datasetChanged = Signal(object)  # Dataset
+    datasetChanged = Signal(object)        # Dataset
     failed = Signal(str)
+    downloadRequested = Signal(object)     # DataSource
+    cancelDownloadRequested = Signal()
+    openRequested = Signal(str)            # "file" or "folder"
+    shapeFixRequested = Signal()
 
     def __init__(self, sources: list[DataSource] | None = None, parent=None) -> None:
         super().__init__("Data", parent)
         self.setObjectName("dataPanel")
-        self.sources = sources if sources is not None else available_sources()
+        self.sources = list(sources if sources is not None else available_sources())
+        self.dataset: Dataset | None = None
+        self.pending: DataSource | None = None  # a set the user chose that is not on this machine
+        self._cache: dict[str, Dataset] = {}
+        self._loaded = -1
+        self._build()
+        for source in self.sources:
+            self._add_item(source)
+        first = next((i for i, s in enumerate(self.sources) if s.available()), 0)
+        self.combo.setCurrentIndex(first)
+        self.combo.currentIndexChanged.connect(self._select)
+        self.validation_split.valueChanged.connect(self._show_counts)
+        self.download_button.clicked.connect(lambda: self.downloadRequested.emit(self.pending))
+        self.cancel_button.clicked.connect(self.cancelDownloadRequested)
+        self.fix_button.clicked.connect(self.shapeFixRequested)
+
+    def _build(self) -> None:
         self.combo = QComboBox(objectName="datasetCombo")
-        self.combo.addItems([s.name for s in self.sources])
-        self.combo.setToolTip("Full data sets appear when found on this machine "
-                              "(HORNBOOK_DATA_DIR, ~/.keras/datasets, system copies).")
+        self.combo.setToolTip("Sets marked with an arrow are not on this machine yet: choose one to "
+                              "download it. Found: HORNBOOK_DATA_DIR, ~/.keras/datasets, system copies, "
+                              "Hornbook's cache.")
+        self.open_button = QToolButton(objectName="openDataButton", text="Open…")
+        self.open_button.setToolTip("Open your own data: a Keras .npz, a .csv, IDX files, a CIFAR "
+                                    "archive, or a folder of images in one subfolder per class.")
+        self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.download_label = QLabel(objectName="downloadLabel", wordWrap=True)
+        self.download_button = QPushButton("Download", objectName="downloadButton")
+        self.progress = QProgressBar(objectName="downloadProgress", visible=False)
+        self.cancel_button = QPushButton("Cancel", objectName="cancelDownloadButton", visible=False)
+        self.download_row = QWidget(objectName="downloadRow", visible=False)
+        column = QFormLayout(self.download_row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addRow(self.download_label)
+        column.addRow(_row(self.progress, self.download_button, self.cancel_button))
         self.validation_split = QDoubleSpinBox(objectName="validationSplitSpin")
         self.validation_split.setRange(0.0, 0.5)
         self.validation_split.setSingleStep(0.05)
         self.validation_split.setValue(0.1)
         self.validation_split.setToolTip("Fraction of the training data held out (the last part, "
                                          "as Keras does) to measure validation loss and accuracy.")
-        self.counts = QLabel(objectName="dataCounts")
-        self.counts.setWordWrap(True)
+        self.counts = QLabel(objectName="dataCounts", wordWrap=True)
+        self.fix_label = QLabel(objectName="shapeFixLabel", wordWrap=True)
+        self.fix_button = QPushButton(objectName="shapeFixButton")
+        self.fix_row = QWidget(objectName="shapeFixRow", visible=False)
+        fix_layout = QFormLayout(self.fix_row)
+        fix_layout.setContentsMargins(0, 0, 0, 0)
+        fix_layout.addRow(self.fix_label)
+        fix_layout.addRow(self.fix_button)
+        self.grid = SampleGrid()
+        self.class_counts = ClassCounts()
+        self.preview = QTabWidget(objectName="dataPreviewTabs")
+        self.preview.addTab(self.grid, "Samples")
+        self.preview.addTab(self.class_counts, "Classes")
         form = QFormLayout(self)
-        form.addRow("&Dataset", self.combo)
+        form.addRow("&Dataset", _row(self.combo, self.open_button))
+        form.addRow(self.download_row)
         form.addRow("&Validation split", self.validation_split)
         form.addRow(self.counts)
-        self.dataset: Dataset | None = None
-        self._cache: dict[str, Dataset] = {}
-        self.combo.currentIndexChanged.connect(self._load)
-        self.validation_split.valueChanged.connect(self._show_counts)
+        form.addRow(self.fix_row)
+        form.addRow(self.preview)
 
+    def _add_item(self, source: DataSource) -> None:
+        self.combo.addItem(source.name)
+        self._mark(self.combo.count() - 1)
+
+    def _mark(self, index: int) -> None:
+        """An arrow icon and a tooltip on entries that must be downloaded first."""
+        source = self.sources[index]
+        here = source.available()
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown) if not here else None
+        self.combo.setItemIcon(index, icon) if icon else self.combo.setItemIcon(index, QWidget().windowIcon())
+        tip = source.path or ("On this machine." if here else
+                              f"Not on this machine: choose it to download ({_megabytes(source.download_size)}).")
+        self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+
+    # --- choosing and loading ---------------------------------------------------------------------
     def load_current(self) -> None:
-        self._load(self.combo.currentIndex())
+        self._select(self.combo.currentIndex())
 
-    def _load(self, index: int) -> None:
+    def select_source(self, name: str) -> None:
+        self.combo.setCurrentIndex(self.combo.findText(name))
+
+    def add_source(self, source: DataSource) -> bool:
+        """Load the user's own data and, when it reads, add it to the list and choose it; on an
+        error say why and keep the data loaded before."""
+        existing = self.combo.findText(source.name)
+        if existing >= 0 and self.sources[existing].path == source.path:
+            self._cache.pop(source.name, None)  # opened again: read it afresh
+            self.combo.setCurrentIndex(existing)
+            return self._load(existing) if existing == self._loaded else self._loaded == existing
+        dataset = self._read(source)
+        if dataset is None:
+            return False
+        while self.combo.findText(source.name) >= 0:
+            source.name += " ′"
+            dataset.name = source.name
+        self.sources.append(source)
+        self._cache[source.name] = dataset
+        self._add_item(source)
+        self.combo.setCurrentIndex(len(self.sources) - 1)
+        return True
+
+    def _select(self, index: int) -> None:
+        if index < 0:
+            return
+        source = self.sources[index]
+        if not source.available():
+            self._offer_download(source)
+            self._revert()
+            return
+        self._load(index)
+
+    def _load(self, index: int) -> bool:
         source = self.sources[index]
         if source.name not in self._cache:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                self._cache[source.name] = source.load()
-            except (DatasetError, OSError, ValueError) as exc:
-                self.failed.emit(f"Could not load {source.name}: {exc}")
-                return
-            finally:
-                QGuiApplication.restoreOverrideCursor()
+            dataset = self._read(source)
+            if dataset is None:
+                self._revert()
+                return False
+            self._cache[source.name] = dataset
+        self._loaded = index
         self.dataset = self._cache[source.name]
+        if self.pending is source:
+            self._hide_download()
         self._show_counts()
+        self._show_preview()
         self.datasetChanged.emit(self.dataset)
+        return True
+
+    def _read(self, source: DataSource) -> Dataset | None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return source.load()
+        except (DatasetError, OSError, ValueError, MemoryError) as exc:
+            self.failed.emit(f"Could not load {source.name}: {exc}")
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _revert(self) -> None:
+        """Back to the entry of the loaded set, without reloading it."""
+        if 0 <= self._loaded != self.combo.currentIndex():
+            blocked = self.combo.blockSignals(True)
+            self.combo.setCurrentIndex(self._loaded)
+            self.combo.blockSignals(blocked)
+
+    # --- download row -------------------------------------------------------------------------
+    def _offer_download(self, source: DataSource) -> None:
+        if self.progress.isVisible() and self.pending is not None:
+            self.failed.emit(f"{self.pending.name} is downloading; wait for it or cancel it first.")
+            return
+        self.pending = source
+        self.download_label.setText(f"{source.name} is not on this machine. Download it "
+                                    f"({_megabytes(source.download_size)}) into Hornbook's cache?")
+        self.download_button.setVisible(True)
+        self.download_button.setText("Download")
+        self.download_row.setVisible(True)
+
+    def download_started(self) -> None:
+        self.download_button.setVisible(False)
+        self.cancel_button.setVisible(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)  # busy until the server says the size
+        self.download_label.setText(f"Downloading {self.pending.name}…")
+
+    def show_progress(self, done: int, total: int | None) -> None:
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * min(done, total) / total))
+            self.progress.setFormat(f"%p%  ({done / 1e6:,.1f} of {total / 1e6:,.1f} MB)")
+        else:
+            self.progress.setRange(0, 0)
+
+    def download_stopped(self, message: str) -> None:
+        """Cancelled or failed: the row stays, offering to try again (a partial file resumes)."""
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.download_button.setVisible(True)
+        self.download_button.setText("Try again")
+        self.download_label.setText(message)
+
+    def download_finished(self, name: str) -> None:
+        index = self.combo.findText(name)
+        self._hide_download()
+        self._mark(index)
+        self.combo.setCurrentIndex(index)
+        if self._loaded != index:  # it was already the current entry: no change signal
+            self._load(index)
+
+    def _hide_download(self) -> None:
+        self.pending = None
+        self.download_row.setVisible(False)
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+
+    # --- what was loaded ------------------------------------------------------------------------
+    def show_shape_fix(self, text: str | None, button: str | None = None) -> None:
+        self.fix_row.setVisible(bool(text))
+        self.fix_label.setText(text or "")
+        self.fix_button.setVisible(bool(button))
+        self.fix_button.setText(button or "")
 
     def _show_counts(self) -> None:
         if self.dataset is None:
@@ -65,4 +264,10 @@ class DataPanel(QGroupBox):
         shape = "×".join(map(str, self.dataset.input_shape))
         self.counts.setText(f"{n - val:,} training · {val:,} validation · "
                             f"{len(self.dataset.x_test):,} test samples\n"
-                            f"images {shape}, {self.dataset.num_classes} classes")
+                            f"samples {shape} ({self.dataset.x_train.dtype}), "
+                            f"{self.dataset.num_classes} classes")
+
+    def _show_preview(self) -> None:
+        data = self.dataset
+        self.grid.set_samples(data.x_train, data.y_train, data.class_names)
+        self.class_counts.set_counts(data.y_train, data.class_names)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.backend import to_snake_case
 from gui.stack import catalog
-from gui.stack.naming import keras_snake_case
 
 Commit = Callable[[object], None]
 _WIDE_INT = (-1_000_000, 1_000_000)
@@ -138,7 +138,7 @@ def initializer_name(value) -> str:
     if isinstance(value, dict):
         value = value.get("class_name", "")
     text = str(value or "")
-    return text if text.islower() else keras_snake_case(text)
+    return text if text.islower() else to_snake_case(text)
 
 
 def _combo(choices: list[str], current: str, commit: Commit) -> QComboBox:

@@ -1,71 +1,47 @@
-"""Training controls and live curves: epochs, batch size, Train/Stop, progress, loss and accuracy."""
+"""The training view: run controls, progress, a plot per logged value (loss and every compiled
+metric, training and validation), the run list, and exports of the plots and the numbers.
+
+The panel draws what the controller records in TrainingRun objects. Redraws are coalesced by a
+timer (at most REDRAW_MS apart), so the GUI thread's work does not grow with the rate of updates.
+"""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
+    QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
-VAL_PEN = pg.mkPen("#ff7f0e", width=2)
+from gui.controllers.training_run import TrainingRun, history_csv
+from gui.panels.live_plot import MetricPlot
+from gui.panels.run_list import RunList
+from gui.panels.training_progress import TrainingProgress
+
+REDRAW_MS = 100  # curves redraw at most ten times a second: smooth enough, cheap for the GUI thread
+PLOT_COLUMNS = 2
+PAUSE_TEXT, RESUME_TEXT = "P&ause", "Res&ume"
+Icon = QStyle.StandardPixmap
 
 
-class LivePlot(pg.PlotWidget):
-    """One metric: the running training value during each epoch, and per-epoch train/val points.
-
-    Curves are created once and fed with setData, so an update costs one redraw.
-    """
-
-    def __init__(self, title: str, object_name: str, legend_corner: tuple = (-10, 10)) -> None:
-        super().__init__(background="w")
-        self.setObjectName(object_name)
-        self.setTitle(title, color="#333")
-        self.showGrid(x=True, y=True, alpha=0.3)
-        self.setLabel("bottom", "epoch")
-        self.setMouseEnabled(x=False, y=False)
-        self.addLegend(offset=legend_corner)
-        self.batch_curve = self.plot(pen=TRAIN_PEN, name="training")
-        self.epoch_curve = self.plot(pen=None, symbol="o", symbolBrush="#1f77b4", symbolSize=7)
-        self.val_curve = self.plot(pen=VAL_PEN, symbol="o", symbolBrush="#ff7f0e", symbolSize=7,
-                                   name="validation")
-        self.clear_data()
-
-    def clear_data(self) -> None:
-        self.batch_x, self.batch_y = [], []
-        self.epoch_x, self.epoch_y, self.val_x, self.val_y = [], [], [], []
-        for curve in (self.batch_curve, self.epoch_curve, self.val_curve):
-            curve.setData([], [])
-
-    def add_batch(self, x: float, y: float, new_epoch: bool = False) -> None:
-        if new_epoch and self.batch_x:
-            # The running mean restarts each epoch: break the line instead of drawing a jump.
-            self.batch_x.append(x)
-            self.batch_y.append(float("nan"))
-        self.batch_x.append(x)
-        self.batch_y.append(y)
-        self.batch_curve.setData(self.batch_x, self.batch_y, connect="finite")
-
-    def add_epoch(self, x: float, train: float | None, val: float | None) -> None:
-        if train is not None:
-            self.epoch_x.append(x)
-            self.epoch_y.append(train)
-            self.epoch_curve.setData(self.epoch_x, self.epoch_y)
-        if val is not None:
-            self.val_x.append(x)
-            self.val_y.append(val)
-            self.val_curve.setData(self.val_x, self.val_y)
-
-    def point_count(self) -> int:
-        finite = sum(1 for y in self.batch_y if y == y)
-        return finite + len(self.epoch_x) + len(self.val_x)
+def _button(text: str, name: str, tip: str, icon=None, enabled: bool = False) -> QPushButton:
+    button = QPushButton(text, objectName=name, toolTip=tip, enabled=enabled)
+    if icon is not None:
+        button.setIcon(QApplication.style().standardIcon(icon))
+    return button
 
 
 class TrainingPanel(QWidget):
@@ -73,65 +49,234 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.epochs = QSpinBox(objectName="epochsSpin", minimum=1, maximum=1000, value=5)
-        self.epochs.setToolTip("How many passes over the training data.")
+        self.epochs.setToolTip("How many passes over the training data (Continue adds this many).")
         self.batch_size = QSpinBox(objectName="batchSizeSpin", minimum=1, maximum=8192, value=32)
         self.batch_size.setToolTip("Samples per weight update.")
-        self.train_button = QPushButton("▶ &Train")
-        self.train_button.setObjectName("trainButton")
-        self.stop_button = QPushButton("■ &Stop")
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setEnabled(False)
-        self.progress = QProgressBar(objectName="trainingProgress")
-        self.progress.setFormat("Ready")
-        self.progress.setValue(0)
-        self.status = QLabel("Press Train to start.")
-        self.status.setObjectName("trainingStatus")
-        self.status.setWordWrap(True)
-        self.loss_plot = LivePlot("Loss", "lossPlot")
-        self.accuracy_plot = LivePlot("Accuracy", "accuracyPlot", legend_corner=(-10, -30))
+        self.train_button = _button("&Train", "trainButton", "", Icon.SP_MediaPlay, enabled=True)
+        self.pause_button = _button(PAUSE_TEXT, "pauseButton", "Pause after this batch; press again "
+                                    "to resume.", Icon.SP_MediaPause)
+        self.pause_button.setCheckable(True)
+        self.stop_button = _button("&Stop", "stopButton", "Stop after this batch.", Icon.SP_MediaStop)
+        self.continue_button = _button("Continue", "continueButton", "Train the same model for "
+                                       "more epochs, numbering on.", Icon.SP_MediaSeekForward)
+        self.reset_button = _button("Reset weights", "resetWeightsButton", "Start a new run from "
+                                    "fresh weights, rebuilt from the stack.", Icon.SP_BrowserReload)
+        self.progress = TrainingProgress()
+        self.alert = QLabel(objectName="trainingAlert", wordWrap=True, visible=False)
+        self.alert.setStyleSheet("QLabel { background: #fde8e8; color: #8b1a1a; "
+                                 "border: 1px solid #d62728; border-radius: 3px; padding: 4px; }")
+        self.status = QLabel("Press Train to start.", objectName="trainingStatus", wordWrap=True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_scale = QCheckBox("Lo&g scale", objectName="logScaleCheck",
+                                   toolTip="Show the values on a logarithmic axis.")
+        self.export_png_button = _button("Save plots as PNG…", "exportPngButton",
+                                         "Save the plots shown as one PNG image.", enabled=True)
+        self.export_csv_button = _button("Save numbers as CSV…", "exportCsvButton",
+                                         "Save every epoch's values of the ticked runs.",
+                                         enabled=True)
+        self.run_list = RunList()
+        self.plots: dict[str, MetricPlot] = {}
+        self.runs: dict[int, TrainingRun] = {}
+        self.current: TrainingRun | None = None
+        self._dirty: set[int] = set()
+        self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
+        self._redraw.timeout.connect(self.redraw)
+        self._layout()
+        for key in ("loss", "accuracy"):  # the usual pair, in place before the first run
+            self._plot(key)
+        self._arrange_plots()
+        self.log_scale.toggled.connect(self.set_log_scale)
+        self.export_png_button.clicked.connect(self._ask_png)
+        self.export_csv_button.clicked.connect(self._ask_csv)
+        self.run_list.visibilityChanged.connect(self.set_run_visible)
 
+    def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("&Epochs", self.epochs)
+        form.addRow("Epoc&hs", self.epochs)
         form.addRow("&Batch size", self.batch_size)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.train_button)
-        buttons.addWidget(self.stop_button)
+        buttons = QGridLayout()
+        for i, button in enumerate((self.train_button, self.pause_button, self.stop_button,
+                                    self.continue_button, self.reset_button)):
+            buttons.addWidget(button, i // 3, i % 3)
         controls = QHBoxLayout()
         controls.addLayout(form)
         controls.addLayout(buttons)
         controls.addWidget(self.progress, 1)
-        plots = QHBoxLayout()
-        plots.addWidget(self.loss_plot)
-        plots.addWidget(self.accuracy_plot)
+        options = QHBoxLayout()
+        options.addWidget(self.log_scale)
+        key = QLabel("Solid: training, smoothed per batch · dots: epoch means · dashed: validation",
+                     objectName="plotKey")
+        key.setStyleSheet("color: palette(mid);")
+        key.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # may be cut
+        options.addWidget(key, 1, Qt.AlignmentFlag.AlignCenter)
+        options.addWidget(self.export_png_button)
+        options.addWidget(self.export_csv_button)
+        self.plot_area = QWidget(objectName="trainingPlots")
+        self.plot_grid = QGridLayout(self.plot_area)
+        self.plot_grid.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.plot_area)
+        splitter.addWidget(self.run_list)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([600, 120])
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addWidget(self.alert)
         layout.addWidget(self.status)
-        layout.addLayout(plots, 1)
-        self._total_epochs = 1
-        self._epoch = -1
+        layout.addLayout(options)
+        layout.addWidget(splitter, 1)
 
-    def start(self, epochs: int) -> None:
-        self._total_epochs = epochs
-        self._epoch = -1
-        self.loss_plot.clear_data()
-        self.accuracy_plot.clear_data()
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
-        self.progress.setFormat("Starting…")
+    # --- plots -----------------------------------------------------------------------------------
+    def _plot(self, key: str) -> MetricPlot:
+        plot = self.plots.get(key)
+        if plot is None:
+            plot = self.plots[key] = MetricPlot(key)
+            plot.set_log_y(self.log_scale.isChecked())
+            plot.current = self.current
+        return plot
+
+    @property
+    def loss_plot(self) -> MetricPlot:
+        return self.plots["loss"]
+
+    @property
+    def accuracy_plot(self) -> MetricPlot:
+        return self._plot("accuracy")
+
+    def _arrange_plots(self) -> None:
+        """A plot per logged value that a ticked run has (the loss always), two to a row."""
+        shown = [plot for key, plot in self.plots.items()
+                 if key == "loss" or not self.runs and key == "accuracy"
+                 or any(run.visible and plot.has_data(run) for run in self.runs.values())]
+        for plot in self.plots.values():
+            self.plot_grid.removeWidget(plot)
+            plot.setVisible(plot in shown)
+        for i, plot in enumerate(shown):
+            self.plot_grid.addWidget(plot, i // PLOT_COLUMNS, i % PLOT_COLUMNS)
+
+    def shown_plots(self) -> list[MetricPlot]:
+        return [plot for plot in self.plots.values() if not plot.isHidden()]
+
+    def set_log_scale(self, on: bool) -> None:
+        for plot in self.plots.values():
+            plot.set_log_y(on)
+
+    # --- runs ------------------------------------------------------------------------------------
+    def add_run(self, run: TrainingRun) -> None:
+        """A new run: shown, and earlier runs hidden (tick them in the list to overlay)."""
+        for other in self.runs.values():
+            if other.visible:
+                self.run_list.set_checked(other.number, False)
+        self.runs[run.number] = run
+        self.run_list.add_run(run)
+        self.set_current(run)
+
+    def set_current(self, run: TrainingRun) -> None:
+        self.current = run
+        for plot in self.plots.values():
+            plot.current = run
+        self.alert.setVisible(run.divergence is not None)
+        if run.divergence:
+            self.alert.setText(run.divergence["message"])
+
+    def set_run_visible(self, number: int, visible: bool) -> None:
+        run = self.runs[number]
+        run.visible = visible
+        for plot in self.plots.values():
+            plot.set_run_visible(run, visible)
+            plot.refresh(run)
+        self._arrange_plots()
+
+    def begin(self, first_epoch: int, last_epoch: int, batch_size: int) -> None:
+        self.progress.start(first_epoch, last_epoch, batch_size)
+        self.alert.hide()
         self.status.setText("Training…")
+        self.pause_button.setChecked(False)
 
-    def on_batch(self, epoch: int, batch: int, steps: int, logs: dict) -> None:
-        x = epoch + (batch + 1) / steps
-        new_epoch, self._epoch = epoch != self._epoch, epoch
-        self.loss_plot.add_batch(x, logs.get("loss", float("nan")), new_epoch)
-        if "accuracy" in logs:
-            self.accuracy_plot.add_batch(x, logs["accuracy"], new_epoch)
-        self.progress.setValue(int(1000 * x / self._total_epochs))
-        self.progress.setFormat(f"Epoch {epoch + 1}/{self._total_epochs} · batch {batch + 1}/{steps}")
+    def record_changed(self, run: TrainingRun) -> None:
+        """The run has new points: redraw soon, not now."""
+        new_keys = {k.removeprefix("val_") for k in (*run.batches, *run.epochs)} - set(self.plots)
+        for key in sorted(new_keys):
+            self._plot(key)
+        if new_keys or any(not plot.has_data(run) for plot in self.shown_plots()):
+            self._arrange_plots()
+        self._dirty.add(run.number)
+        if not self._redraw.isActive():
+            self._redraw.start()
 
-    def on_epoch(self, epoch: int, logs: dict) -> None:
-        x = epoch + 1
-        self.loss_plot.add_epoch(x, logs.get("loss"), logs.get("val_loss"))
-        self.accuracy_plot.add_epoch(x, logs.get("accuracy"), logs.get("val_accuracy"))
+    def redraw(self) -> None:
+        self._redraw.stop()
+        for number in sorted(self._dirty):
+            run = self.runs[number]
+            for plot in self.plots.values():
+                if plot.has_data(run):
+                    plot.refresh(run)
+        self._dirty.clear()
+
+    def show_epoch(self, epoch: int, logs: dict) -> None:
         parts = [f"{k} {v:.4f}" for k, v in sorted(logs.items())]
         self.status.setText(f"Epoch {epoch + 1}: " + ", ".join(parts))
+
+    def show_divergence(self, run: TrainingRun) -> None:
+        """The red cross on the loss curve, a line on every plot, and the guard's message here."""
+        self.redraw()
+        for plot in self.plots.values():
+            plot.refresh(run)
+        self.alert.setText(run.divergence["message"])
+        self.alert.show()
+        self.status.setText(run.divergence["message"])
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_button.setText(RESUME_TEXT if paused else PAUSE_TEXT)
+        self.pause_button.setIcon(QApplication.style().standardIcon(
+            Icon.SP_MediaPlay if paused else Icon.SP_MediaPause))
+        (self.progress.pause if paused else self.progress.resume)()
+
+    # --- exports ---------------------------------------------------------------------------------
+    def export_csv(self, path: str) -> None:
+        runs = [run for run in self.runs.values() if run.visible] or list(self.runs.values())
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.write(history_csv(runs))
+
+    def plots_image(self) -> QImage:
+        """The plots shown, drawn by pyqtgraph's ImageExporter and laid out as on screen."""
+        from pyqtgraph.exporters import ImageExporter
+
+        self.redraw()
+        tiles = []
+        for plot in self.shown_plots():
+            exporter = ImageExporter(plot.getPlotItem())
+            exporter.parameters()["width"] = max(400, plot.width())
+            tiles.append(exporter.export(toBytes=True))
+        width = max(t.width() for t in tiles)
+        height = max(t.height() for t in tiles)
+        rows = (len(tiles) + PLOT_COLUMNS - 1) // PLOT_COLUMNS
+        columns = min(len(tiles), PLOT_COLUMNS)
+        image = QImage(width * columns, height * rows, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        for i, tile in enumerate(tiles):
+            painter.drawImage((i % PLOT_COLUMNS) * width, (i // PLOT_COLUMNS) * height, tile)
+        painter.end()
+        return image
+
+    def export_png(self, path: str) -> bool:
+        return self.plots_image().save(path, "PNG")
+
+    def _ask_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save plots", "training.png", "PNG image (*.png)")
+        if path:
+            ok = self.export_png(path)
+            self.status.setText(f"Saved the plots to {path}." if ok else
+                                f"Could not write {path}: check the folder exists and is writable.")
+
+    def _ask_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save numbers", "training.csv",
+                                              "CSV file (*.csv)")
+        if path:
+            try:
+                self.export_csv(path)
+            except OSError as exc:
+                self.status.setText(f"Could not write {path}: {exc.strerror or exc}.")
+                return
+            self.status.setText(f"Saved every epoch's values to {path}.")

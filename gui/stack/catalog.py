@@ -98,8 +98,8 @@ PAIR_PARAMS = {"kernel_size", "strides", "pool_size", "dilation_rate"}
 
 # Spin-box ranges. The lower end sits one step past the engine's limit on purpose: a value the
 # engine refuses still reaches it, so the user reads the engine's own "Received: …" reason.
-INT_RANGES = {"units": (0, 65536), "filters": (0, 4096), "input_dim": (0, 10_000_000),
-              "output_dim": (0, 65536), "kernel_size": (0, 99), "strides": (0, 99),
+INT_RANGES = {"units": (0, 65536), "filters": (0, 4096), "input_dim": (0, 1_000_000),
+              "output_dim": (0, 4096), "kernel_size": (0, 99), "strides": (0, 99),
               "pool_size": (0, 99), "dilation_rate": (0, 99), "axis": (-8, 8)}
 FLOAT_RANGES = {"rate": (0.0, 10.0), "dropout": (0.0, 10.0), "recurrent_dropout": (0.0, 10.0),
                 "momentum": (0.0, 10.0), "epsilon": (0.0, 10.0)}

@@ -108,8 +108,12 @@ def apply(specs: list[LayerSpec], fix: QuickFix) -> list[LayerSpec]:
 
 
 def _helps(specs, check, fix, data_shape, num_classes) -> bool:
-    """Offer a fix only if the layer it is for stops failing (later layers may still need work)."""
-    after = check_stack(apply(specs, fix), data_shape, num_classes)
-    row = fix.row + 1 if fix.kind == "insert" else fix.row
+    """Offer a fix only if the layer it is for stops failing (later layers may still need work).
+    Layers above the fix are unchanged, so only the rest is checked, from the shape they hand on."""
+    shape = check.layers[fix.row].input_shape
+    if shape is None:
+        return False
+    after = check_stack(apply(specs, fix)[fix.row:], shape[1:], num_classes)
+    row = 1 if fix.kind == "insert" else 0
     fixed = after.layers[row] if row < len(after.layers) else None
     return fixed is not None and not fixed.error and fixed.output_shape is not None

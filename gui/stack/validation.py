@@ -30,19 +30,24 @@ class StackCheck:
         return self.problem is None
 
 
-def _param_count(layer, input_shape) -> int:
+def _param_count(spec: LayerSpec, layer, input_shape) -> int:
+    """Parameters of `layer` on `input_shape`. Counting needs built weights; they are built with
+    zeros instead of the real initializers (np.zeros costs nothing, an orthogonal init of a big
+    recurrent kernel takes seconds), because this runs in the GUI thread on every edit."""
+    zeroed = {k: "zeros" for k in layer.get_config() if k.endswith("_initializer")}
     try:
-        layer.build(input_shape)
+        cheap = LayerSpec(spec.class_name, {**spec.config, **zeroed}).create() if zeroed else layer
+        cheap.build(input_shape)
     except Exception:  # the shape check already reported the cause
         return 0
-    return layer.count_params()
+    return cheap.count_params()
 
 
 def check_layer(spec: LayerSpec, shape: tuple) -> tuple[tuple, int]:
     """(output shape, parameter count) of `spec` on `shape`; raises the engine's error."""
     layer = spec.create()
     out = tuple(layer.compute_output_shape(shape))
-    return out, _param_count(layer, shape)
+    return out, _param_count(spec, layer, shape)
 
 
 def _error_text(exc: Exception) -> str:

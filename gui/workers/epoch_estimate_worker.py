@@ -45,22 +45,26 @@ class EpochEstimateWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            model = session.build_model(self.specs, self.input_shape, self.compile_args)
-            units = int(model.output_shape[-1])
-            x, y = random_batch(self.input_shape, units, self.batch_size,
-                                "sparse" in str(self.compile_args["loss"]))
-            model.train_on_batch(x, y)  # warm-up: weights and buffers are allocated here
-            timed, started = 0, time.perf_counter()
-            while not self._stop and timed < _MAX_BATCHES and (
-                    timed < _MIN_BATCHES or time.perf_counter() - started < _BUDGET_S):
-                model.train_on_batch(x, y)
-                timed += 1
-            elapsed = time.perf_counter() - started
+            with np.errstate(all="ignore"):  # random data may overflow a loss: only time counts
+                elapsed, timed = self._time_batches()
         except Exception as exc:  # any failure becomes a message, never a crash
             self.failed.emit(f"Could not time the model: {exc}")
             return
         if not self._stop:
             self.finished.emit(elapsed / max(timed, 1), timed)
+
+    def _time_batches(self) -> tuple[float, int]:
+        model = session.build_model(self.specs, self.input_shape, self.compile_args)
+        units = int(model.output_shape[-1])
+        x, y = random_batch(self.input_shape, units, self.batch_size,
+                            "sparse" in str(self.compile_args["loss"]))
+        model.train_on_batch(x, y)  # warm-up: weights and buffers are allocated here
+        timed, started = 0, time.perf_counter()
+        while not self._stop and timed < _MAX_BATCHES and (
+                timed < _MIN_BATCHES or time.perf_counter() - started < _BUDGET_S):
+            model.train_on_batch(x, y)
+            timed += 1
+        return time.perf_counter() - started, timed
 
 
 class EpochEstimator(QObject):

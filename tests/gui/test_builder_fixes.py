@@ -124,7 +124,7 @@ def _poke(editor) -> None:
         editor.spins[0].setValue(0)
     elif isinstance(editor, QSpinBox | FloatSpin):
         editor.setValue(editor.minimum())
-        editor.setValue(editor.maximum())
+        editor.setValue(min(editor.maximum(), 999))  # large, not absurd: weights get built
     elif isinstance(editor, QCheckBox):
         editor.toggle()
     elif isinstance(editor, QComboBox):
