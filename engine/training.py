@@ -226,7 +226,8 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     verbose = _verbosity(verbose)
     cbs = _callback_list(model, callbacks, verbose, 1, batches.num_batches, history=False)
     begin_hooks, end_hooks = cbs.wants("on_predict_batch_begin"), cbs.wants("on_predict_batch_end")
-    known = batches.iterator.steps_per_epoch is None and not is_batch_source(x)
+    known = (batches.iterator.steps_per_epoch is None and not is_batch_source(x)
+             and None not in model.output_shape[1:])  # e.g. sequences of any length
     result = np.empty((len(x), *model.output_shape[1:]), np.float32) if known else None
     outputs, filled = [], 0
     cbs.on_predict_begin({})

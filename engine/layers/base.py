@@ -28,7 +28,9 @@ class Variable:
                  constraint=None) -> None:
         self.name = name
         self.value = value
-        self.grad = np.zeros_like(value)
+        # np.zeros maps its pages lazily (zeros_like writes every byte): counting the parameters
+        # of a huge layer in the builder must not commit gigabytes for gradients never used.
+        self.grad = np.zeros(value.shape, value.dtype)
         self.trainable = trainable
         self.regularizer = regularizer
         self.constraint = constraint

@@ -399,3 +399,17 @@ def test_missing_trailing_axis_is_added_like_keras():
     hist = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     assert hist.history["loss"][-1] < 0.01
     assert model.predict(x, verbose=0).shape == (64, 1)
+
+
+def test_predict_with_variable_length_outputs():
+    """Output shapes with None (sequences of any length) are gathered batch by batch."""
+    import numpy as np
+
+    from engine.layers import LSTM, Embedding, Input
+    from engine.models import Sequential
+
+    model = Sequential([Input((None,)), Embedding(20, 4), LSTM(3, return_sequences=True)])
+    x = np.random.default_rng(0).integers(1, 20, size=(5, 7))
+    out = model.predict(x, batch_size=2, verbose=0)
+    assert out.shape == (5, 7, 3)
+    np.testing.assert_allclose(out[:2], model.predict(x[:2], verbose=0), rtol=1e-6)
