@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from gui.canvas.draw_canvas import DrawCanvas
-from gui.panels.predict_panel import NO_MODEL_TEXT, PredictPanel
+from gui.panels.predict_panel import NO_MODEL_TEXT, OPEN_HINT_TEXT, PredictPanel
 from gui.panels.probability_bars import ProbabilityBars
 
 
@@ -197,14 +197,20 @@ def test_many_moves_coalesce_into_few_predictions(panel, qtbot, make_model):
     canvas, _, _, _ = parts(panel)
     model = make_model()
     calls = []
-    original = model.predict
 
-    def counting_predict(x, verbose=0):
-        calls.append(x.shape)
-        return original(x, verbose=verbose)
+    def counted(method):
+        def run(x, *args, **kwargs):
+            calls.append(np.shape(x))
+            return method(x, *args, **kwargs)
 
-    model.predict = counting_predict  # wrap the real model to count forward passes
+        return run
+
+    # Count forward passes of the real model, whichever entry point the panel uses.
+    for name in ("predict", "predict_on_batch"):
+        if callable(getattr(model, name, None)):
+            setattr(model, name, counted(getattr(model, name)))
     panel.set_model(model)
+    calls.clear()
     draw_stroke(canvas, vertical_line(step=2))  # ~90 move events, no event loop between
     wait_prediction(panel, qtbot)
     qtbot.wait(20)
@@ -222,14 +228,24 @@ def test_class_names_are_shown(panel, qtbot, make_model):
     assert label.text().startswith(names[int(np.argmax(bars.probabilities()))])
 
 
-def test_unsupported_input_shape_shows_message(panel, qtbot, make_model):
-    canvas, _, bars, label = parts(panel)
-    panel.set_model(make_model((32, 32)))
-    assert "784" in label.text()
+def test_non_image_model_shows_message(panel, qtbot, make_model):
+    canvas, _, _, label = parts(panel)
+    panel.set_model(make_model((5,)))
+    assert "784" in label.text()  # says which input shapes would work
     draw_stroke(canvas, vertical_line())
     qtbot.wait(10)
     assert panel.current_probabilities() is None
     assert "784" in label.text()
+
+
+def test_other_image_size_disables_drawing(panel, qtbot, make_model):
+    canvas, _, _, label = parts(panel)
+    panel.set_model(make_model((32, 32)))
+    draw_stroke(canvas, vertical_line())
+    qtbot.wait(10)
+    assert canvas.is_empty()  # a 28x28 drawing can't feed a 32x32 model
+    assert panel.current_probabilities() is None
+    assert label.text() == OPEN_HINT_TEXT
 
 
 def test_set_model_none(panel, make_model):
