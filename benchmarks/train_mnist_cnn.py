@@ -66,11 +66,11 @@ def load(dataset: str, given: str | None):
     return ((parts[0], parts[1]), (parts[2], parts[3])), f"IDX files in {folder}"
 
 
-def model() -> engine.Sequential:
+def model(dropout: float = 0.5) -> engine.Sequential:
     net = engine.Sequential([
         Input((28, 28, 1)), Conv2D(32, 3, activation="relu"), MaxPooling2D(),
         Conv2D(64, 3, activation="relu"), MaxPooling2D(), Flatten(),
-        Dense(128, activation="relu"), Dropout(0.5), Dense(10, activation="softmax")])
+        Dense(128, activation="relu"), Dropout(dropout), Dense(10, activation="softmax")])
     net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return net
 
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dropout", type=float, default=0.5, help="rate of the Dropout layer")
     args = parser.parse_args(argv)
 
     ((x_train, y_train), (x_test, y_test)), source = load(args.dataset, args.data)
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
           f"batch {args.batch_size}, seed {args.seed}; {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.2f}")
     engine.utils.set_random_seed(args.seed)
-    net = model()
+    net = model(args.dropout)
     report = EpochReport(x_test, y_test.astype(np.int64))
     net.fit(x_train, y_train.astype(np.int64), batch_size=args.batch_size, epochs=args.epochs,
             verbose=0, callbacks=[report])

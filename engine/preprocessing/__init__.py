@@ -1,6 +1,6 @@
-"""Keras' preprocessing utilities: `engine.preprocessing.text` (Tokenizer, …) and
-`engine.preprocessing.sequence` (pad_sequences)."""
+"""Keras' preprocessing utilities: `engine.preprocessing.text` (Tokenizer, …),
+`engine.preprocessing.sequence` (pad_sequences) and `engine.preprocessing.image` (ImageDataGenerator)."""
 
-from engine.preprocessing import sequence, text
+from engine.preprocessing import image, sequence, text
 
-__all__ = ["sequence", "text"]
+__all__ = ["image", "sequence", "text"]
