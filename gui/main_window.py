@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.controllers.builder_controller import BuilderController
+from gui.controllers.data_controller import DataController
 from gui.controllers.evaluation_controller import EvaluationController
 from gui.controllers.file_controller import FileController
 from gui.controllers.stack_controller import StackController
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.builder_controller = BuilderController(self)
         self.template_controller = TemplateController(self)
         self.file_controller = FileController(self)
+        self.data_controller = DataController(self)
         self._menus()
         self.file_controller.restore_session()
         self.data_panel.datasetChanged.connect(self._on_dataset)
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         for controller in (self.file_controller, self.stack_controller, self.training_controller,
-                           self.template_controller):
+                           self.template_controller, self.data_controller):
             controller.install_menu(bar)
 
     def _on_dataset(self, data) -> None:

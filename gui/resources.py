@@ -5,4 +5,4 @@ from __future__ import annotations
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-DEFAULT_MODEL = ASSETS / "models" / "digit_mlp.h5"
+DEFAULT_MODEL = ASSETS / "models" / "digit_cnn.h5"

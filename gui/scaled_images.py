@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_SCALE = np.float32(1.0 / 255.0)
+_MAX = np.float32(255.0)  # divided, not multiplied by 1/255: bit for bit what astype/255 gives
 
 
 class ScaledImages(np.ndarray):
@@ -35,7 +35,7 @@ class ScaledImages(np.ndarray):
         raw = np.ndarray.__getitem__(self.view(np.ndarray), key)
         if self._is_split(key, raw):
             return ScaledImages.wrap(raw, self.max_batch)
-        return np.multiply(raw, _SCALE, dtype=np.float32)
+        return np.divide(raw, _MAX, dtype=np.float32)
 
     def _is_split(self, key, raw) -> bool:
         return (isinstance(key, slice) and key.step in (None, 1) and (key.start is None or key.stop is None)

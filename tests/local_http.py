@@ -3,6 +3,7 @@ Range requests, and can misbehave on purpose (cut a transfer, answer slowly, dri
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -49,6 +50,10 @@ class LocalServer:
                 pass
 
             def do_GET(self) -> None:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client hung up
+                    self._answer()
+
+            def _answer(self) -> None:
                 path, range_header = self.path, self.headers.get("Range")
                 server.requests.append((path, range_header))
                 mode = server.modes.get(path, "ok")

@@ -125,3 +125,12 @@ def test_random_rectangles(size, data):
     assert max(bh, bw) <= 20
     r, c = com(out)
     assert abs(r - 14) <= 1 and abs(c - 14) <= 1
+
+
+def test_out_of_range_values_are_clipped_like_the_image():
+    img = np.zeros((100, 100), np.float32)
+    img[20:80, 45:55] = 400.0  # brighter than white
+    img[0, 0] = -50.0  # below black: not ink, must not stretch the bounding box
+    np.testing.assert_allclose(drawing_to_mnist(img), drawing_to_mnist(np.clip(img, 0, 255)))
+    h, w = bbox(drawing_to_mnist(img), 0.1)
+    assert h == 20

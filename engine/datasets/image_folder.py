@@ -40,13 +40,15 @@ def _files(folder: Path) -> list[Path]:
 
 
 def read_image_folder(path: str | Path, image_size: tuple[int, int] | None = DEFAULT_IMAGE_SIZE,
-                      color_mode: str | None = "rgb", class_names: list[str] | None = None):
+                      color_mode: str | None = "rgb", class_names: list[str] | None = None,
+                      shuffle: bool = True, seed: int | None = None):
     """(images (n, height, width, channels) uint8, labels (n,) int32, class names).
 
     `image_size` (height, width); None keeps the images' own size when they all share one, else
     Keras' default 256×256. `color_mode` 'grayscale', 'rgb' or 'rgba'; None picks grayscale when
     every image is grayscale, else rgb. `class_names` fixes the classes (e.g. a test folder that
-    must match its training folder).
+    must match its training folder). `shuffle` (Keras' default) mixes the classes, so that the
+    last part a validation split takes is not all one class; `seed` makes the order repeatable.
     """
     from PIL import Image, UnidentifiedImageError  # Pillow only here: the engine needs it for images
 
@@ -77,6 +79,8 @@ def read_image_folder(path: str | Path, image_size: tuple[int, int] | None = DEF
     if not entries:
         raise DatasetError(f"{path.name}: an empty image folder: the class folders {', '.join(names)} "
                            "hold no images.")
+    if shuffle:
+        entries = [entries[i] for i in np.random.default_rng(seed).permutation(len(entries))]
     size = _target_size(entries, image_size)
     mode_name = color_mode or ("grayscale" if all(m in ("L", "1", "I", "I;16", "F", "LA")
                                                   for *_, m in entries) else "rgb")

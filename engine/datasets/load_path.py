@@ -28,6 +28,7 @@ from engine.datasets import cifar10, cifar100, cifar_files, csv_table, fashion_m
 from engine.datasets.errors import DatasetError, DatasetNotFoundError
 from engine.datasets.readers import check_pair, read_idx, read_npz
 
+SEED = 1337  # image folders are shuffled (as Keras does) in the same order every time
 IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
              "t10k-labels-idx1-ubyte")
 
@@ -37,7 +38,8 @@ def load_path(path: str | Path, *, image_size: tuple[int, int] | None = None,
     """The data set at `path` as `((x_train, y_train), (x_test, y_test)), class_names`.
 
     `image_size`/`color_mode` apply to image folders (see image_folder.read_image_folder); None
-    keeps the images' own size and colour when they are uniform. DatasetError says what is wrong.
+    keeps the images' own size and colour when they are uniform. Image folders come shuffled with
+    a fixed seed, so a validation split mixes the classes. DatasetError says what is wrong.
     """
     path = Path(path).expanduser()
     if not path.exists():
@@ -81,10 +83,10 @@ def _from_folder(path: Path, image_size, color_mode):
         # The IDX files do not name their classes; Fashion-MNIST's folder usually does.
         return arrays, list(fashion_mnist.CLASS_NAMES) if "fashion" in path.name.lower() else names
     if (path / "train").is_dir() and (path / "test").is_dir():
-        x, y, names = image_folder.read_image_folder(path / "train", image_size, color_mode)
+        x, y, names = image_folder.read_image_folder(path / "train", image_size, color_mode, seed=SEED)
         size = x.shape[1:3]  # the test images follow the training images' size and colour
         mode = {1: "grayscale", 3: "rgb", 4: "rgba"}[x.shape[-1]]
-        x_test, y_test, _ = image_folder.read_image_folder(path / "test", size, mode, names)
+        x_test, y_test, _ = image_folder.read_image_folder(path / "test", size, mode, names, seed=SEED)
         return ((x, y), (x_test, y_test)), names
     if (path / "train.csv").is_file():
         x, y, names = csv_table.read_csv(path / "train.csv")
@@ -97,7 +99,7 @@ def _from_folder(path: Path, image_size, color_mode):
         longer = names if len(names) >= len(test_names) else test_names
         return ((x, y), (x_test, y_test)), longer
     if image_folder.class_folders(path):
-        x, y, names = image_folder.read_image_folder(path, image_size, color_mode)
+        x, y, names = image_folder.read_image_folder(path, image_size, color_mode, seed=SEED)
         return ((x, y), _empty_like(x, y)), names
     raise DatasetError(f"{path.name}: an empty image folder or one with nothing Hornbook recognises: "
                        "expected class subfolders of images, train/ and test/ subfolders, IDX or CSV "

@@ -73,15 +73,20 @@ def drawing_to_mnist(image: np.ndarray) -> np.ndarray:
     Returns:
         float32 array of shape (28, 28) with values in 0..1; all zeros for a blank drawing.
     """
-    img = _as_float_image(image)
+    arr = np.asarray(image)
+    if arr.ndim != 2:
+        raise ValueError(f"expected a 2-D grayscale image, got shape {arr.shape}")
     out = np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.float32)
-    ink = img > INK_THRESHOLD
+    # Ink is found on the raw array (clipping to 0..255 can't change which values exceed the
+    # threshold) and only the crop is converted to float: this runs on every pen move, and the
+    # canvas is mostly background.
+    ink = arr > INK_THRESHOLD
     if not ink.any():
         return out
 
     rows = np.flatnonzero(ink.any(axis=1))
     cols = np.flatnonzero(ink.any(axis=0))
-    crop = np.ascontiguousarray(img[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
+    crop = np.ascontiguousarray(_as_float_image(arr[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]))
 
     digit = np.clip(_fit_to_box(crop), 0.0, None)
     peak = float(digit.max())

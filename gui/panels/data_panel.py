@@ -9,7 +9,7 @@ here brings up the download row instead and leaves the loaded one as it was.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -57,6 +57,7 @@ class DataPanel(QGroupBox):
         self.sources = list(sources if sources is not None else available_sources())
         self.dataset: Dataset | None = None
         self.pending: DataSource | None = None  # a set the user chose that is not on this machine
+        self.downloading = False
         self._cache: dict[str, Dataset] = {}
         self._loaded = -1
         self._build()
@@ -123,10 +124,11 @@ class DataPanel(QGroupBox):
         """An arrow icon and a tooltip on entries that must be downloaded first."""
         source = self.sources[index]
         here = source.available()
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown) if not here else None
-        self.combo.setItemIcon(index, icon) if icon else self.combo.setItemIcon(index, QWidget().windowIcon())
+        arrow = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
+        self.combo.setItemIcon(index, QIcon() if here else arrow)
+        size = _megabytes(source.download_size)
         tip = source.path or ("On this machine." if here else
-                              f"Not on this machine: choose it to download ({_megabytes(source.download_size)}).")
+                              f"Not on this machine: choose it to download ({size}).")
         self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     # --- choosing and loading ---------------------------------------------------------------------
@@ -139,17 +141,22 @@ class DataPanel(QGroupBox):
     def add_source(self, source: DataSource) -> bool:
         """Load the user's own data and, when it reads, add it to the list and choose it; on an
         error say why and keep the data loaded before."""
-        existing = self.combo.findText(source.name)
-        if existing >= 0 and self.sources[existing].path == source.path:
-            self._cache.pop(source.name, None)  # opened again: read it afresh
-            self.combo.setCurrentIndex(existing)
-            return self._load(existing) if existing == self._loaded else self._loaded == existing
+        existing = next((i for i, s in enumerate(self.sources) if s.path and s.path == source.path), -1)
+        if existing >= 0:  # opened again: read it afresh, the files may have changed
+            source = self.sources[existing]
         dataset = self._read(source)
         if dataset is None:
             return False
+        if existing >= 0:
+            self._cache[source.name] = dataset
+            if self.combo.currentIndex() == existing:
+                return self._load(existing)
+            self.combo.setCurrentIndex(existing)
+            return True
+        base, copy = source.name, 1
         while self.combo.findText(source.name) >= 0:
-            source.name += " ′"
-            dataset.name = source.name
+            copy += 1
+            source.name = dataset.name = f"{base} ({copy})"
         self.sources.append(source)
         self._cache[source.name] = dataset
         self._add_item(source)
@@ -176,8 +183,8 @@ class DataPanel(QGroupBox):
             self._cache[source.name] = dataset
         self._loaded = index
         self.dataset = self._cache[source.name]
-        if self.pending is source:
-            self._hide_download()
+        if self.pending is not None and not self.downloading:
+            self._hide_download()  # another set was chosen: the offer is no longer what is wanted
         self._show_counts()
         self._show_preview()
         self.datasetChanged.emit(self.dataset)
@@ -202,7 +209,7 @@ class DataPanel(QGroupBox):
 
     # --- download row -------------------------------------------------------------------------
     def _offer_download(self, source: DataSource) -> None:
-        if self.progress.isVisible() and self.pending is not None:
+        if self.downloading:
             self.failed.emit(f"{self.pending.name} is downloading; wait for it or cancel it first.")
             return
         self.pending = source
@@ -213,6 +220,7 @@ class DataPanel(QGroupBox):
         self.download_row.setVisible(True)
 
     def download_started(self) -> None:
+        self.downloading = True
         self.download_button.setVisible(False)
         self.cancel_button.setVisible(True)
         self.progress.setVisible(True)
@@ -229,6 +237,7 @@ class DataPanel(QGroupBox):
 
     def download_stopped(self, message: str) -> None:
         """Cancelled or failed: the row stays, offering to try again (a partial file resumes)."""
+        self.downloading = False
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.download_button.setVisible(True)
@@ -244,7 +253,7 @@ class DataPanel(QGroupBox):
             self._load(index)
 
     def _hide_download(self) -> None:
-        self.pending = None
+        self.pending, self.downloading = None, False
         self.download_row.setVisible(False)
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)

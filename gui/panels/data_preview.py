@@ -8,7 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-COLUMNS, ROWS = 8, 4
+COLUMNS, ROWS = 8, 4  # at most: fewer rows and columns show when the panel is small
+MIN_THUMB = 34        # below this a thumbnail and its caption are unreadable: show fewer instead
 LABEL_HEIGHT = 14
 MAX_BARS = 20
 
@@ -47,7 +48,8 @@ def to_qimage(image: np.ndarray) -> QImage | None:
 
 
 class SampleGrid(QWidget):
-    """COLUMNS × ROWS thumbnails with the class name under each."""
+    """Up to COLUMNS × ROWS thumbnails with the class name under each; as many as fit at a
+    readable size."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -70,34 +72,38 @@ class SampleGrid(QWidget):
         self.updateGeometry()
         self.update()
 
-    def cell(self) -> float:
-        return max(12.0, self.width() / COLUMNS)
+    def layout_grid(self) -> tuple[int, int, float]:
+        """(columns, rows, thumbnail side) for the widget's size."""
+        columns = max(1, min(COLUMNS, int(self.width() // (MIN_THUMB + 4))))
+        rows = max(1, min(ROWS, int(self.height() // (MIN_THUMB + 4 + LABEL_HEIGHT))))
+        side = min(self.width() / columns - 4, self.height() / rows - LABEL_HEIGHT - 4)
+        return columns, rows, max(8.0, side)
 
     def sizeHint(self) -> QSize:
-        return QSize(COLUMNS * 36, ROWS * (36 + LABEL_HEIGHT))
+        # Two rows by default: the dock shares its height with the compile panel; more rows show
+        # when there is room.
+        return QSize(COLUMNS * 40, 2 * (40 + LABEL_HEIGHT + 4))
 
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        side = max(12.0, width / COLUMNS)
-        return int(ROWS * (side - 4 + LABEL_HEIGHT)) + 4
+    def minimumSizeHint(self) -> QSize:  # the dock may be short: thumbnails shrink rather than push
+        return QSize(4 * (MIN_THUMB + 4), MIN_THUMB + 4 + LABEL_HEIGHT)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         if self.note:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.note)
             return
-        side = self.cell()
-        thumb = side - 4
+        columns, rows, thumb = self.layout_grid()
+        side = thumb + 4
+        left = max(0.0, (self.width() - columns * side) / 2)  # centred when the height limits the size
         font = painter.font()
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
         painter.setFont(font)
         smooth = bool(self.images) and self.images[0].width() >= 32  # photos smooth, digits crisp
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
-        for k, (image, caption) in enumerate(zip(self.images, self.captions, strict=True)):
-            row, col = divmod(k, COLUMNS)
-            x, y = col * side + 2, row * (thumb + LABEL_HEIGHT) + 2
+        shown = list(zip(self.images, self.captions, strict=True))[:columns * rows]
+        for k, (image, caption) in enumerate(shown):
+            row, col = divmod(k, columns)
+            x, y = left + col * side + 2, row * (side + LABEL_HEIGHT) + 2
             painter.drawImage(QRectF(x, y, thumb, thumb), image)
             text_rect = QRectF(x - 1, y + thumb, thumb + 2, LABEL_HEIGHT)
             elided = painter.fontMetrics().elidedText(caption, Qt.TextElideMode.ElideRight, int(thumb + 2))
@@ -126,10 +132,14 @@ class ClassCounts(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(280, self.ROW * (min(len(self.counts), MAX_BARS) + 1))
+        return QSize(280, 12 * min(len(self.counts), 10))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(160, self.ROW * min(len(self.counts) + 1, 6))
+        return QSize(160, 11 * min(len(self.counts), 4))
+
+    def row_height(self) -> float:
+        """Rows shrink to fit the classes (down to 11 px) before the list is cut short."""
+        return max(11.0, min(float(self.ROW), self.height() / max(1, min(len(self.counts), MAX_BARS))))
 
     def paintEvent(self, event) -> None:
         if not self.counts:
@@ -142,17 +152,21 @@ class ClassCounts(QWidget):
         top = max(self.counts) or 1
         bar_color = self.palette().color(QPalette.ColorRole.Highlight)
         rows = list(zip(self.names, self.counts, strict=True))
-        for i, (name, count) in enumerate(rows[:MAX_BARS]):
-            y = i * self.ROW
+        height = self.row_height()
+        fit = min(MAX_BARS, int(self.height() // height))
+        if fit < len(rows):
+            fit = max(1, fit - 1)  # room for the "… more" line
+        for i, (name, count) in enumerate(rows[:fit]):
+            y = i * height
             elided = metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width - 6)
-            painter.drawText(QRectF(0, y, name_width - 6, self.ROW), Qt.AlignmentFlag.AlignVCenter, elided)
-            painter.fillRect(QRectF(name_width, y + 3, bar_space * count / top, self.ROW - 6), bar_color)
-            painter.drawText(QRectF(name_width + bar_space * count / top + 3, y, count_width, self.ROW),
+            painter.drawText(QRectF(0, y, name_width - 6, height), Qt.AlignmentFlag.AlignVCenter, elided)
+            painter.fillRect(QRectF(name_width, y + 2, bar_space * count / top, height - 4), bar_color)
+            painter.drawText(QRectF(name_width + bar_space * count / top + 3, y, count_width, height),
                              Qt.AlignmentFlag.AlignVCenter, f"{count:,}")
-        if len(rows) > MAX_BARS:
+        if len(rows) > fit:
             painter.setPen(QColor(self.palette().color(QPalette.ColorRole.PlaceholderText)))
-            painter.drawText(QRectF(0, MAX_BARS * self.ROW, self.width(), self.ROW),
-                             Qt.AlignmentFlag.AlignVCenter, f"… and {len(rows) - MAX_BARS} more classes")
+            painter.drawText(QRectF(0, fit * height, self.width(), height), Qt.AlignmentFlag.AlignVCenter,
+                             f"… and {len(rows) - fit} more classes (hover for all counts)")
 
 
 def _name(class_names: list[str], index: int) -> str:

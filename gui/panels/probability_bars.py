@@ -10,10 +10,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 _ROW_MIN = 16  # px per class row before text would crowd
+#: With more classes than this (CIFAR-100), only the most likely ones get a bar, best first.
+MAX_ROWS = 10
 _GAP = 6  # px between label, bar and percentage columns
 _RIGHT_MID = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -64,23 +66,32 @@ class ProbabilityBars(QWidget):
         """Zero every bar, keeping the classes."""
         self.set_probabilities(np.zeros_like(self._probs))
 
+    def shown_rows(self) -> list[int]:
+        """Class indices that get a bar, top to bottom."""
+        if self._probs.size <= MAX_ROWS:
+            return list(range(self._probs.size))
+        return [int(i) for i in np.argsort(-self._probs, kind="stable")[:MAX_ROWS]]
+
     # ---- Qt overrides -----------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        rows = max(1, self._probs.size)
+        rows = max(1, min(MAX_ROWS, self._probs.size))
         return QSize(240, rows * max(_ROW_MIN, self.fontMetrics().height() + 6))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return QSize(160, max(1, self._probs.size) * _ROW_MIN)
+        return QSize(160, max(1, min(MAX_ROWS, self._probs.size)) * _ROW_MIN)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        n = self._probs.size
+        rows = self.shown_rows()
+        n = len(rows)
         if n == 0:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        fm = QFontMetrics(self.font())
-        label_w = max(fm.horizontalAdvance(name) for name in self._names) + _GAP
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fm = QFontMetrics(bold)  # the top class is drawn bold: measure the widest case
+        label_w = max(fm.horizontalAdvance(self._names[i]) for i in rows) + _GAP
         pct_w = fm.horizontalAdvance("100.0%") + _GAP
         bar_x = label_w
         bar_w = max(10.0, self.width() - label_w - pct_w)
@@ -90,8 +101,9 @@ class ProbabilityBars(QWidget):
         track = QColor(pal.color(QPalette.ColorRole.Mid))
         track.setAlpha(60)
 
-        for i, (prob, name) in enumerate(zip(self._probs, self._names, strict=True)):
-            y = i * row_h
+        for row, i in enumerate(rows):
+            prob, name = self._probs[i], self._names[i]
+            y = row * row_h
             is_top = i == top
             font = painter.font()
             font.setBold(is_top)
@@ -121,7 +133,9 @@ class ProbabilityBars(QWidget):
     # ---- helpers ----------------------------------------------------------------
     def _update_tooltip(self) -> None:
         # Screen readers and hover both get the numbers, which the painting alone hides.
-        text = ", ".join(f"{n}: {100.0 * p:.1f}%" for n, p in zip(self._names, self._probs,
-                                                                    strict=True))
+        text = ", ".join(f"{self._names[i]}: {100.0 * self._probs[i]:.1f}%"
+                         for i in self.shown_rows())
+        if len(self.shown_rows()) < self._probs.size:
+            text = f"Most likely {MAX_ROWS} of {self._probs.size} classes: {text}"
         self.setToolTip(text)
         self.setAccessibleDescription(text)

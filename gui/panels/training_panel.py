@@ -170,6 +170,8 @@ class TrainingPanel(QWidget):
         self.runs[run.number] = run
         self.run_list.add_run(run)
         self.set_current(run)
+        for plot in self.plots.values():  # its curves now, not during training's first redraw
+            plot.set_run_visible(run, True)
 
     def set_current(self, run: TrainingRun) -> None:
         self.current = run

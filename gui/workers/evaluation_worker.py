@@ -21,7 +21,7 @@ from engine.models import Sequential
 BATCH_SIZE = 256
 
 
-class EvaluationCancelled(Exception):
+class EvaluationCancelledError(Exception):
     """Raised inside the engine's loop to abandon an evaluation nobody waits for any more."""
 
 
@@ -32,7 +32,7 @@ class _CancelCheck(Callback):
 
     def _check(self, batch, logs=None) -> None:
         if self.cancelled():
-            raise EvaluationCancelled
+            raise EvaluationCancelledError
 
     on_test_batch_end = on_predict_batch_end = _check
 
@@ -105,7 +105,7 @@ class EvaluationWorker(QObject):
     def run(self) -> None:
         try:
             self.finished.emit(evaluate_on(self.model, self.x, self.y, self._cancel.is_set))
-        except EvaluationCancelled:
+        except EvaluationCancelledError:
             self.failed.emit("Evaluation cancelled.")
         except (ValueError, TypeError, RuntimeError, MemoryError, FloatingPointError) as exc:
             self.failed.emit(f"Evaluation could not run: {exc}")

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from engine.callbacks import Callback
 from gui.workers.batch_smoothing import BatchSmoother
 from gui.workers.divergence import DivergenceGuard
-from gui.workers.evaluation_worker import EvaluationCancelled, evaluate_on
+from gui.workers.evaluation_worker import EvaluationCancelledError, evaluate_on
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals: 20 updates a second look smooth
 PAUSE_POLL = 0.02         # seconds between looks at the pause flag while paused
@@ -132,7 +132,7 @@ class TrainingWorker(QObject):
                     result["evaluation"] = evaluate_on(self.model, *self.test_data,
                                                        cancelled=self._stop.is_set)
                     result["test"] = result["evaluation"].metrics
-                except EvaluationCancelled:
+                except EvaluationCancelledError:
                     result["stopped"] = True
             self.finished.emit(result)
         except (ValueError, RuntimeError, TypeError, MemoryError, FloatingPointError) as exc:

@@ -37,13 +37,23 @@ def _gray_folder(root, per_class=3, size=(6, 8)):
 
 
 def test_image_folder_keeps_uniform_size_and_gray_through_load_path(tmp_path):
-    written = _gray_folder(tmp_path / "pets")
+    _gray_folder(tmp_path / "pets")
     ((x, y), (x_test, y_test)), names = load_path(tmp_path / "pets")
     assert names == ["a_cat", "b_dog"]
     assert x.shape == (6, 6, 8, 1) and x.dtype == np.uint8 and y.dtype == np.int32
+    assert sorted(y.tolist()) == [0, 0, 0, 1, 1, 1] and y.tolist() != sorted(y.tolist())  # shuffled
+    for image, label in zip(x[:, :, :, 0], y, strict=True):  # each image keeps its own label
+        assert image[0, 0] // 40 == label and (image == image[0, 0]).all()
+    assert x_test.shape == (0, 6, 8, 1) and y_test.shape == (0,)
+    ((x2, y2), _), _ = load_path(tmp_path / "pets")
+    np.testing.assert_array_equal(y2, y)  # the same order every time
+
+
+def test_unshuffled_order_is_class_then_file_name(tmp_path):
+    written = _gray_folder(tmp_path / "pets")
+    x, y, _ = read_image_folder(tmp_path / "pets", None, "grayscale", shuffle=False)
     assert y.tolist() == [0, 0, 0, 1, 1, 1]
     np.testing.assert_array_equal(x[4, :, :, 0], written[(1, 1)])
-    assert x_test.shape == (0, 6, 8, 1) and y_test.shape == (0,)
 
 
 def test_keras_defaults_resize_to_256_rgb(tmp_path):

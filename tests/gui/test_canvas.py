@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from gui.canvas.draw_canvas import DrawCanvas
+from gui.canvas.draw_canvas import DEFAULT_PEN_WIDTH, DrawCanvas
 from gui.panels.predict_panel import NO_MODEL_TEXT, OPEN_HINT_TEXT, PredictPanel
 from gui.panels.probability_bars import ProbabilityBars
 
@@ -253,3 +253,41 @@ def test_set_model_none(panel, make_model):
     panel.set_model(None)
     _, _, _, label = parts(panel)
     assert label.text() == NO_MODEL_TEXT
+
+
+# ---- the default pen against real MNIST --------------------------------------------------
+
+
+def mnist_stroke_width(img: np.ndarray) -> float:
+    """Mean stroke width in px of a 28×28 digit in 0..1: ink area over half its outline length
+    (a stroke of length L and width w has area L·w and an outline of about 2·L)."""
+    ink = img > 0.5
+    outline = np.sum(ink[:, 1:] != ink[:, :-1]) + np.sum(ink[1:, :] != ink[:-1, :])
+    return float(img.sum() / (outline / 2))
+
+
+@pytest.mark.parametrize("digit", [0, 1, 7])
+def test_default_pen_draws_mnist_like_strokes(canvas, digit):
+    """A digit drawn two thirds of the canvas tall with the default pen, once preprocessed, has
+    the stroke width and the amount of ink of the real MNIST digits of its class."""
+    from engine.datasets import sample
+    from gui.canvas.preprocess import drawing_to_mnist
+    from tests.gui.predict_support import ONE, SEVEN, ZERO, draw_digit
+
+    (x, y), _ = sample.load_data()
+    real = x[y == digit].astype(np.float64) / 255.0
+    real_width = float(np.median([mnist_stroke_width(img) for img in real]))
+    real_ink = float(real.mean())
+    strokes = {0: ZERO, 1: ONE, 7: SEVEN}[digit]
+
+    def drawn(pen: float) -> np.ndarray:
+        canvas.clear()
+        canvas.set_pen_width(pen)
+        draw_digit(canvas, strokes)
+        return drawing_to_mnist(canvas.to_array())
+
+    img = drawn(DEFAULT_PEN_WIDTH)
+    assert 0.8 <= mnist_stroke_width(img) / real_width <= 1.2
+    assert 0.75 <= img.mean() / real_ink <= 1.25
+    thin = drawn(DEFAULT_PEN_WIDTH / 2)  # the measure tells thin strokes from MNIST's
+    assert mnist_stroke_width(thin) / real_width < 0.8

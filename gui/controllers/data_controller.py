@@ -1,0 +1,174 @@
+"""Data: opens the user's own files and folders, runs downloads on a DownloadWorker thread, and
+offers a fix when the model cannot take the chosen data.
+
+A QObject living in the GUI thread, so the worker's signals run its slots there.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+from PySide6.QtCore import QEvent, QObject, QThread
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog
+
+from gui.data_sources import DataSource, path_source
+from gui.stack.templates import TEMPLATES
+from gui.workers.download_worker import DownloadWorker
+
+FILE_FILTER = ("Data files (*.npz *.csv *.csv.gz *.gz *.tar.gz *.tgz *-ubyte);;All files (*)")
+
+
+def _shape(shape) -> str:
+    return "×".join(map(str, shape))
+
+
+class DataController(QObject):
+    def __init__(self, window, timeout: float | None = None) -> None:
+        super().__init__(window)
+        self.window, self.panel = window, window.data_panel
+        self.timeout = timeout  # seconds without a byte before a download gives up (None: engine's)
+        self.thread: QThread | None = None
+        self.worker: DownloadWorker | None = None
+        self._fix = None
+        self.open_file_action = QAction("Open data &file…", window, objectName="openDataFileAction")
+        self.open_folder_action = QAction("Open data f&older…", window, objectName="openDataFolderAction")
+        self.open_file_action.triggered.connect(lambda: self.open_dialog("file"))
+        self.open_folder_action.triggered.connect(lambda: self.open_dialog("folder"))
+        self.panel.open_button.addActions([self.open_file_action, self.open_folder_action])
+        panel = self.panel
+        panel.downloadRequested.connect(self.start_download)
+        panel.cancelDownloadRequested.connect(self.cancel_download)
+        panel.shapeFixRequested.connect(self.apply_fix)
+        panel.datasetChanged.connect(self.check_fit)
+        window.stack.stackChanged.connect(self.check_fit)
+        window.installEventFilter(self)  # to end a download when the window closes
+
+    def install_menu(self, menu_bar) -> None:
+        menu = menu_bar.addMenu("D&ata")
+        menu.addActions([self.open_file_action, self.open_folder_action])
+
+    # --- the user's own data ------------------------------------------------------------------
+    def open_dialog(self, kind: str) -> bool:
+        if kind == "folder":
+            path = QFileDialog.getExistingDirectory(self.window, "Open a data folder")
+        else:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Open a data file", "", FILE_FILTER)
+        return self.open_path(path) if path else False
+
+    def open_path(self, path: str) -> bool:
+        """Read `path` with engine.datasets.load_path and choose it; a message on failure, and the
+        data loaded before stays."""
+        if self._training():
+            return False
+        ok = self.panel.add_source(path_source(path))
+        if ok:
+            self.window.statusBar().showMessage(f"Loaded {os.path.basename(path)}.", 8000)
+        return ok
+
+    def _training(self) -> bool:
+        running = getattr(self.window.training_controller, "running", False)
+        if running:
+            self.window.show_error("Training is running: stop it before changing the data.")
+        return running
+
+    # --- downloads ----------------------------------------------------------------------------
+    def start_download(self, source: DataSource) -> None:
+        if self.thread is not None or source is None:
+            return
+        self.worker = DownloadWorker(source, self.timeout)
+        self.thread = QThread(self)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self.panel.show_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.failed.connect(self._on_failed)
+        self.panel.download_started()
+        self.thread.start()
+
+    def cancel_download(self) -> None:
+        if self.worker is not None:
+            self.worker.request_cancel()
+
+    def _end_thread(self) -> None:
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+        self.thread = self.worker = None
+
+    def _on_finished(self, name: str) -> None:
+        self._end_thread()
+        self.panel.download_finished(name)
+        self.window.statusBar().showMessage(f"Downloaded {name}.", 8000)
+
+    def _on_cancelled(self, message: str) -> None:
+        name = self.worker.source.name if self.worker is not None else "The set"
+        self._end_thread()
+        self.panel.download_stopped(f"Downloading {name} was cancelled. The part already fetched is "
+                                    "kept: downloading again continues from there.")
+        self.window.statusBar().showMessage(message, 8000)
+
+    def _on_failed(self, message: str) -> None:
+        self._end_thread()
+        self.panel.download_stopped(message.split("\n", 1)[0])
+        self.window.show_error(message)
+
+    def shutdown(self, timeout_ms: int = 3000) -> None:
+        if self.worker is not None:
+            self.worker.request_cancel()
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait(timeout_ms)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
+
+    # --- does the model take this data? -------------------------------------------------------
+    def check_fit(self, *_args) -> None:
+        """Show the panel's fix row when the model's input or first layer does not fit the data."""
+        data, stack = self.panel.dataset, self.window.stack
+        self._fix = None
+        if data is None:
+            self.panel.show_shape_fix(None)
+            return
+        wanted, have = tuple(stack.input_shape), tuple(data.input_shape)
+        if wanted != have and (None in wanted or math.prod(wanted) != math.prod(have)):
+            self._fix = ("input", None)
+            self.panel.show_shape_fix(f"This model takes {_shape(wanted)} inputs; {data.name} has "
+                                      f"{_shape(have)} samples.", f"Set the model's input to {_shape(have)}")
+            return
+        first = stack.check.layers[0] if stack.check.layers else None
+        if first is None or not first.error:
+            self.panel.show_shape_fix(None)
+            return
+        template = self._template_for(data)
+        text = (f"The first layer, {stack.specs[0].name}, can't take {data.name}'s {_shape(have)} "
+                f"samples: {first.error}")
+        if template is None:
+            self.panel.show_shape_fix(text + " See the quick fixes on its card.")
+            return
+        self._fix = ("template", template)
+        self.panel.show_shape_fix(text, f"Load the {template.title} template")
+
+    @staticmethod
+    def _template_for(data):
+        name = data.name.lower()
+        fitting = [t for t in TEMPLATES if tuple(t.input_shape) == tuple(data.input_shape)]
+        named = [t for t in fitting if name.startswith(t.dataset.lower())]
+        return (named or fitting or [None])[0]
+
+    def apply_fix(self) -> None:
+        if self._fix is None:
+            return
+        kind, template = self._fix
+        data = self.panel.dataset
+        if kind == "input":
+            self.window.stack.set_data_shape(data.input_shape, data.num_classes)
+            self.window.statusBar().showMessage(
+                f"The model's input is now {_shape(data.input_shape)}, the shape of {data.name}.", 8000)
+        else:
+            self.window.template_controller.load(template)
