@@ -44,8 +44,10 @@ def make_worker(model: Sequential, data: Dataset, *, epochs: int, batch_size: in
                 validation_split: float) -> TrainingWorker:
     loss_name = model.loss.name
     shape = model.input_shape[1:]
+    # A user's folder or CSV may come without a test part: then there is nothing to evaluate.
+    test_data = None if len(data.x_test) == 0 else (
+        fit_images(data.x_test, shape, data.name), data.labels_for(loss_name, data.y_test))
     return TrainingWorker(model, fit_images(data.x_train, shape, data.name),
                           data.labels_for(loss_name, data.y_train),
                           epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                          test_data=(fit_images(data.x_test, shape, data.name),
-                                     data.labels_for(loss_name, data.y_test)))
+                          test_data=test_data)
