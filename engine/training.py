@@ -16,6 +16,7 @@ import numpy as np
 from engine import training_checks as checks
 from engine.callbacks import CallbackList, History
 from engine.data_adapters import EpochIterator, get_adapter, is_batch_source, unpack_x_y_sample_weight
+from engine.layers import _parallel
 
 
 def _verbosity(verbose) -> int:
@@ -118,43 +119,48 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     _sync_trainable(model)
 
     model.stop_training = False
-    cbs.on_train_begin({})
-    begin_hooks, end_hooks = cbs.wants("on_train_batch_begin"), cbs.wants("on_train_batch_end")
-    metrics, train_step = model.compiled_metrics, model.train_step
-    training_logs: dict = {}
-    for epoch in range(initial_epoch, epochs):
-        for metric in metrics:
-            metric.reset_state()
-        cbs.on_epoch_begin(epoch, {})
-        loss_total, seen, steps_run = 0.0, 0, 0
-        for step, xb, yb, swb in train:
-            if begin_hooks:
-                cbs.on_train_batch_begin(step, {})
-            n = len(xb)
-            loss_total += train_step(xb, yb, swb) * n
-            seen += n
-            steps_run += 1
-            if end_hooks:
-                cbs.on_train_batch_end(step, _logs(model, loss_total, seen))
+    restore_blas = _parallel.blas_for_small_products(
+        batch_size or 32, [v.value for v in model.trainable_weights])
+    try:
+        cbs.on_train_begin({})
+        begin_hooks, end_hooks = cbs.wants("on_train_batch_begin"), cbs.wants("on_train_batch_end")
+        metrics, train_step = model.compiled_metrics, model.train_step
+        training_logs: dict = {}
+        for epoch in range(initial_epoch, epochs):
+            for metric in metrics:
+                metric.reset_state()
+            cbs.on_epoch_begin(epoch, {})
+            loss_total, seen, steps_run = 0.0, 0, 0
+            for step, xb, yb, swb in train:
+                if begin_hooks:
+                    cbs.on_train_batch_begin(step, {})
+                n = len(xb)
+                loss_total += train_step(xb, yb, swb) * n
+                seen += n
+                steps_run += 1
+                if end_hooks:
+                    cbs.on_train_batch_end(step, _logs(model, loss_total, seen))
+                if model.stop_training:
+                    break
+            if not steps_run:
+                warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
+                              "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                              "batches.", stacklevel=3)
+                break
+            epoch_logs = _logs(model, loss_total, seen)
+            if val is not None and _should_eval(epoch, validation_freq):
+                val_logs = _evaluate_loop(model, val, cbs)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
             if model.stop_training:
                 break
-        if not steps_run:
-            warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
-                          "dataset or generator can generate at least `steps_per_epoch * epochs` "
-                          "batches.", stacklevel=3)
-            break
-        epoch_logs = _logs(model, loss_total, seen)
-        if val is not None and _should_eval(epoch, validation_freq):
-            val_logs = _evaluate_loop(model, val, cbs)
-            epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-        cbs.on_epoch_end(epoch, epoch_logs)
-        training_logs = epoch_logs
-        if model.stop_training:
-            break
-    finalize = getattr(model.optimizer, "finalize_variable_values", None)
-    if finalize is not None and training_logs:
-        finalize(model._flat_values)  # exponential moving average weights (use_ema)
-    cbs.on_train_end(training_logs)
+        finalize = getattr(model.optimizer, "finalize_variable_values", None)
+        if finalize is not None and training_logs:
+            finalize(model._flat_values)  # exponential moving average weights (use_ema)
+        cbs.on_train_end(training_logs)
+    finally:
+        restore_blas()
     return model.history
 
 
