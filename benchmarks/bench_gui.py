@@ -3,13 +3,14 @@
 Three figures from one run, on an offscreen QApplication:
 
 1. Training through the app's worker vs fit directly: the seed MLP (Flatten → Dense 64 relu →
-   Dense 10 softmax, SGD 0.01, batch 32) for one epoch, alternately with `model.fit(...)` in the main
-   thread and with a TrainingWorker on a QThread (its real bridge callback: divergence guard,
+   Dense 10 softmax, SGD 0.01, batch 32) for two epochs, alternately with `model.fit(...)` in the
+   main thread and with a TrainingWorker on a QThread (its real bridge callback: divergence guard,
    smoothing, throttled signals into the GUI thread's event loop). Same initial weights each round.
    Goal: worker / direct ≤ 1.05 (medians).
 2. The longest gap of the GUI event loop while the real main window trains (training panel, plots
-   and progress receiving real updates): a 5 ms QTimer records the intervals between its ticks.
-   Goal: ≤ 50 ms. Done for the default MLP and for the digit CNN.
+   and progress receiving real updates; from Train to the finished run shown, its test results
+   included): a 5 ms QTimer records the intervals between its ticks. Goal: ≤ 50 ms. Done for the
+   default MLP on MNIST and for a digit CNN on the bundled sample, one epoch each.
 3. Stroke to probabilities: mouse moves on the predict panel's canvas with the pretrained model,
    timed from the event until predictionBars hold new probabilities (and have repainted).
    Goal: ≤ 15 ms (median; the max is printed too).
@@ -80,11 +81,11 @@ def spin_until(done, timeout: float = 600.0) -> None:
 
 
 # --- 1. worker vs direct ---------------------------------------------------------------------------
-def time_direct(weights, x, y) -> float:
+def time_direct(weights, x, y, epochs: int) -> float:
     model = mlp()
     model.set_weights(weights)
     started = time.perf_counter()
-    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    model.fit(x, y, epochs=epochs, batch_size=32, verbose=0)
     return time.perf_counter() - started
 
 
@@ -102,12 +103,12 @@ class _Receiver(QObject):
         self.results.append(result)
 
 
-def time_worker(weights, x, y) -> tuple[float, int]:
+def time_worker(weights, x, y, epochs: int) -> tuple[float, int]:
     from gui.workers.training_worker import TrainingWorker
 
     model = mlp()
     model.set_weights(weights)
-    worker = TrainingWorker(model, x, y, epochs=1, batch_size=32)
+    worker = TrainingWorker(model, x, y, epochs=epochs, batch_size=32)
     thread = QThread()
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
@@ -126,19 +127,20 @@ def time_worker(weights, x, y) -> tuple[float, int]:
     return seconds, receiver.batches
 
 
-def bench_worker(x, y, reps: int) -> float:
+def bench_worker(x, y, reps: int, epochs: int) -> float:
     set_random_seed(0)
     model = mlp()
     model.build((None, 28, 28))
     weights = model.get_weights()
-    time_direct(weights, x[:2048], y[:2048])  # warm-up: caches, BLAS threads
+    time_direct(weights, x[:2048], y[:2048], 1)  # warm-up: caches, BLAS threads
     direct, worker, signals = [], [], 0
     for _ in range(reps):
-        direct.append(time_direct(weights, x, y))
-        seconds, signals = time_worker(weights, x, y)
+        direct.append(time_direct(weights, x, y, epochs))
+        seconds, signals = time_worker(weights, x, y, epochs)
         worker.append(seconds)
     ratio = statistics.median(worker) / statistics.median(direct)
-    print(f"1. one epoch of the MLP on {len(x):,} samples, {reps} rounds each (median, min, max s):")
+    print(f"1. {epochs} epochs of the MLP on {len(x):,} samples, {reps} rounds each (median, min, "
+          "max s):")
     print(f"   fit directly      {statistics.median(direct):7.3f} {min(direct):7.3f} {max(direct):7.3f}")
     print(f"   TrainingWorker    {statistics.median(worker):7.3f} {min(worker):7.3f} {max(worker):7.3f}"
           f"   ({signals} progress signals)")
@@ -170,13 +172,19 @@ def bench_gaps(app, stack: str, max_seconds: float) -> float:
                             LayerSpec("MaxPooling2D"), LayerSpec("Flatten"),
                             LayerSpec("Dense", {"units": 10, "activation": "softmax"})])
     spin_until(lambda: window.data_panel.dataset is not None, 60)
+    # The user is on the training view: its first paint (a one-off when the tab opens) is not
+    # training's cost.
+    window.tabs.setCurrentWidget(window.training)
+    shown = time.monotonic() + 0.3
+    spin_until(lambda: time.monotonic() > shown)
     window.training.epochs.setValue(1)
     window.data_panel.validation_split.setValue(0.1)
-    gaps, last = [], [time.perf_counter()]
+    gaps, ends, last = [], [], [time.perf_counter()]
 
     def tick() -> None:
         now = time.perf_counter()
         gaps.append(now - last[0])
+        ends.append(now)
         last[0] = now
 
     timer = QTimer(interval=5, timerType=Qt.TimerType.PreciseTimer)
@@ -194,11 +202,13 @@ def bench_gaps(app, stack: str, max_seconds: float) -> float:
     run = window.training_controller.run
     window.close()
     worst = max(gaps) * 1000
+    worst_at = ends[int(np.argmax(gaps))] - started
     p99 = float(np.percentile(gaps, 99)) * 1000
     print(f"2. GUI event loop while the window trains the {stack} on {source.name} "
           f"({seconds:.1f} s, {run.batches['loss'].size:,} batch points drawn):")
-    print(f"   5 ms timer: {len(gaps):,} ticks, longest gap {worst:.1f} ms, 99th percentile "
-          f"{p99:.1f} ms; goal ≤ {GOAL_GAP_MS:.0f} ms: {'met' if worst <= GOAL_GAP_MS else 'MISSED'}")
+    verdict = "met" if worst <= GOAL_GAP_MS else "MISSED"
+    print(f"   5 ms timer: {len(gaps):,} ticks, longest gap {worst:.1f} ms (ending {worst_at:.2f} s "
+          f"in), 99th percentile {p99:.1f} ms; goal ≤ {GOAL_GAP_MS:.0f} ms: {verdict}")
     return worst
 
 
@@ -259,7 +269,8 @@ def machine_line() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=5, help="rounds of each contender in part 1")
+    parser.add_argument("--reps", type=int, default=7, help="rounds of each contender in part 1")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per round in part 1")
     parser.add_argument("--gap-seconds", type=float, default=20.0,
                         help="stop each part-2 run after this long")
     parser.add_argument("--moves", type=int, default=60)
@@ -271,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     if "1" not in args.skip:
         x, y, name = load_digits()
         print(f"data: {name}")
-        results.append(bench_worker(x, y, args.reps) <= GOAL_RATIO)
+        results.append(bench_worker(x, y, args.reps, args.epochs) <= GOAL_RATIO)
     if "2" not in args.skip:
         for stack in ("MLP", "CNN"):
             results.append(bench_gaps(app, stack, args.gap_seconds) <= GOAL_GAP_MS)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, QThread
 
 from gui import session
 from gui.workers.evaluation_worker import Evaluation, EvaluationWorker, snapshot
+from gui.workers.thread_exit import end_thread
 
 
 class EvaluationController(QObject):
@@ -17,6 +18,7 @@ class EvaluationController(QObject):
         self.window = window
         self.panel = window.evaluation
         self.thread: QThread | None = None
+        self.closing = False
         self.worker: EvaluationWorker | None = None
         self._source = ""
         self.panel.evaluate_button.clicked.connect(self.evaluate)
@@ -49,7 +51,7 @@ class EvaluationController(QObject):
     def evaluate(self) -> None:
         """The current model on the current data's test split, without blocking the GUI."""
         window = self.window
-        if self._problem() is not None:
+        if self.closing or self._problem() is not None:
             return
         data, model = window.data_panel.dataset, window.training_controller.model
         try:
@@ -80,9 +82,10 @@ class EvaluationController(QObject):
         """Window closing: cancel after the current batch and wait for the thread, briefly."""
         if self.worker is not None:
             self.worker.cancel()
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait(timeout_ms)
+        # Results that arrive after this (queued before the thread ended) are dropped: the window
+        # is going, and must not start anything new.
+        self.closing = True
+        end_thread(self.thread, self.worker, timeout_ms)
 
     def _end_thread(self) -> None:
         if self.thread is not None:
@@ -93,6 +96,8 @@ class EvaluationController(QObject):
         self.update_enabled()
 
     def _on_finished(self, evaluation: Evaluation) -> None:
+        if self.closing:
+            return
         self._end_thread()
         data = self._data
         self.panel.show_evaluation(evaluation, data.x_test, data.class_names, self._source)
@@ -102,5 +107,7 @@ class EvaluationController(QObject):
             self.window.training.run_list.update_run(run)
 
     def _on_failed(self, message: str) -> None:
+        if self.closing:
+            return
         self._end_thread()
         self.panel.show_message(message)

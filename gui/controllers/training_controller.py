@@ -15,6 +15,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from gui import session
 from gui.controllers.training_run import TrainingRun
 from gui.workers.evaluation_worker import snapshot
+from gui.workers.thread_exit import end_thread
+
+IDLE_TIPS = {"train": "Train a new model on the chosen data (F5).",
+             "continue": "Train the current model for more epochs, numbering on (Ctrl+F5).",
+             "reset": "A new run with fresh weights from the stack, untrained."}
 
 
 class TrainingController(QObject):
@@ -26,6 +31,7 @@ class TrainingController(QObject):
         self.window = window
         self.panel = window.training
         self.thread: QThread | None = None
+        self.closing = False
         self.worker = None
         self.model = None            # the model Save writes and Continue trains (also set by Open)
         self.run: TrainingRun | None = None
@@ -69,32 +75,22 @@ class TrainingController(QObject):
         return None if self.window.data_panel.dataset else "No data loaded."
 
     def update_enabled(self) -> None:
-        problem = self.window.stack.check.problem or (
+        """Buttons and their Run-menu actions: enabled when they may start now, else the reason
+        why not as their tooltip."""
+        stack_problem = self.window.stack.check.problem or (
             None if self.window.data_panel.dataset else "No data loaded.")
-        idle = not self.running
-        tips = {"train": problem or "Train a new model on the chosen data (F5).",
-                "continue": self._continue_problem() or "Train the current model for more epochs "
-                                                         "(Ctrl+F5).",
-                "reset": problem or "A new run with fresh weights from the stack, untrained."}
-        if not idle:
-            tips = dict.fromkeys(tips, "Training is running.")
-        panel = self.panel
-        states = {"train": idle and problem is None,
-                  "continue": idle and self._continue_problem() is None,
-                  "reset": idle and problem is None}
-        for name, button in (("train", panel.train_button), ("continue", panel.continue_button),
-                             ("reset", panel.reset_button)):
-            button.setEnabled(states[name])
-            button.setToolTip(tips[name])
-        for button in (panel.stop_button, panel.pause_button):
-            button.setEnabled(self.running)
-        for name in ("train", "continue", "reset"):
-            action = getattr(self, f"{name}_action", None)
-            if action is not None:
-                action.setEnabled(states[name])
-        for action in (getattr(self, "stop_action", None), getattr(self, "pause_action", None)):
-            if action is not None:
-                action.setEnabled(self.running)
+        busy = "Training is running." if self.running else None
+        reasons = {"train": busy or stack_problem, "continue": busy or self._continue_problem(),
+                   "reset": busy or stack_problem}
+        for name, reason in reasons.items():
+            for widget in (getattr(self.panel, f"{name}_button"), getattr(self, f"{name}_action", None)):
+                if widget is not None:
+                    widget.setEnabled(reason is None)
+                    widget.setToolTip(reason or IDLE_TIPS[name])
+        for name in ("stop", "pause"):
+            for widget in (getattr(self.panel, f"{name}_button"), getattr(self, f"{name}_action", None)):
+                if widget is not None:
+                    widget.setEnabled(self.running)
         evaluation = getattr(self.window, "evaluation_controller", None)
         if evaluation is not None:
             evaluation.update_enabled()
@@ -233,9 +229,10 @@ class TrainingController(QObject):
         if self.worker is not None:
             self.worker.request_stop()
             self.worker.set_paused(False)
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait(timeout_ms)
+        # Results that arrive after this (queued before the thread ended) are dropped: the window
+        # is going, and must not start anything new.
+        self.closing = True
+        end_thread(self.thread, self.worker, timeout_ms)
 
     def _end_thread(self) -> None:
         if self.thread is not None:
@@ -244,16 +241,19 @@ class TrainingController(QObject):
             self.thread = None
         self.worker = None
         self.panel.pause_button.setChecked(False)
-        self.panel.redraw()
+        self.panel.end()
         self.update_enabled()
 
     def _on_finished(self, result: dict) -> None:
+        if self.closing:
+            return
         self._end_thread()
         run, window = self.run, self.window
         data = window.data_panel.dataset
         if result.get("diverged"):
-            message = result["diverged"]["message"]
-            run.mark_divergence(message)
+            where = result["diverged"]
+            message = where["message"]
+            run.mark_divergence(message, where["epoch"] + (where["batch"] + 1) / where["steps"])
             self.panel.show_divergence(run)
             self.panel.progress.finish("Diverged")
             self.panel.run_list.update_run(run, "diverged")
@@ -281,6 +281,8 @@ class TrainingController(QObject):
                 evaluation_controller.evaluate()
 
     def _on_failed(self, message: str) -> None:
+        if self.closing:
+            return
         self._end_thread()
         self.panel.progress.finish("Stopped")
         self.panel.status.setText(message)

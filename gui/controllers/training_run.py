@@ -92,15 +92,17 @@ class TrainingRun:
         self.history.setdefault("epoch", []).append(epoch + 1)
         return x
 
-    def mark_divergence(self, message: str) -> None:
-        """The point where the guard stopped the run: the last loss value drawn, or the last finite
-        one when the loss became NaN or infinite."""
+    def mark_divergence(self, message: str, x: float | None = None) -> None:
+        """Where the guard stopped the run (x, by default the last batch drawn): the loss drawn
+        there, or the last finite one before it when the loss became NaN or infinite."""
+        x = self.last_x if x is None else x
         series = self.batches.get("loss")
         y = float("nan")
         if series is not None and len(series):
-            finite = series.y[np.isfinite(series.y)]
+            upto = series.y[:np.searchsorted(series.x, x, side="right")]
+            finite = upto[np.isfinite(upto)]
             y = float(finite[-1]) if len(finite) else float("nan")
-        self.divergence = {"x": self.last_x, "key": "loss", "y": y, "message": message}
+        self.divergence = {"x": x, "key": "loss", "y": y, "message": message}
 
     def final_text(self) -> str:
         """The last epoch's figures, for the run list."""

@@ -53,6 +53,7 @@ class EvaluationPanel(QWidget):
         self.images: np.ndarray | None = None
         self.class_names: list[str] = []
         self.counts = np.zeros((0, 0), np.int64)
+        self._gallery_pending = False
         self._layout()
         self.matrix.cellClicked.connect(self.show_cell)
         self.all_mistakes_button.clicked.connect(self.show_mistakes)
@@ -126,10 +127,22 @@ class EvaluationPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.class_table.setItem(row, column, item)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._gallery_pending:
+            self.show_mistakes()
+
     def show_mistakes(self) -> None:
-        """Every misclassified sample, the most confident first: the surprising ones."""
+        """Every misclassified sample, the most confident first: the surprising ones. Painting the
+        thumbnails waits until the view is shown (results arrive as training ends, and the
+        training view should not stall for a gallery nobody sees yet)."""
         e = self.evaluation
         if e is None or not self.class_names:
+            return
+        self._gallery_pending = not self.isVisible()
+        if self._gallery_pending:
+            self.gallery.clear()
+            self.gallery_caption.setText("")
             return
         wrong = np.flatnonzero(e.true != e.predicted)
         order = wrong[np.argsort(-e.confidence[wrong], kind="stable")]

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from gui.controllers.training_run import Series, TrainingRun
+from gui.panels.plot_grid import AxisGrid
 
 DIVERGENCE_COLOR = "#d62728"
 
@@ -40,11 +41,10 @@ class MetricPlot(pg.PlotWidget):
         self.key = key
         self.setObjectName(f"{key}Plot")
         self.setTitle(title_for(key), color="#333")
-        # Grid lines at the major ticks only, and one-pixel curve pens: Qt's raster engine draws
-        # those on its fast path. Minor grid lines and a 1.5 px curve tripled the cost of a redraw.
-        for axis in ("left", "bottom"):
-            self.getAxis(axis).setStyle(maxTickLevel=0)
-        self.showGrid(x=True, y=True, alpha=0.3)
+        # Redraws happen ten times a second while training, so they are kept cheap: our own grid
+        # (see plot_grid), one-pixel curve pens (Qt's fast path), and a fixed x range during a
+        # run (see set_x_end), so the axes need not be redrawn as points arrive.
+        self.addItem(AxisGrid(self.getPlotItem()), ignoreBounds=True)
         self.setLabel("bottom", "epoch")
         self.setMouseEnabled(x=False, y=False)
         self.legend = self.addLegend(offset=(-10, 10) if key == "loss" else (-10, -30),
@@ -139,6 +139,14 @@ class MetricPlot(pg.PlotWidget):
 
     def visible_runs(self) -> list[TrainingRun]:
         return [c.run for c in self._curves.values() if c.batch.isVisible()]
+
+    def set_x_end(self, end: float | None) -> None:
+        """Fix the x axis to 0…end epochs (while a run goes: the axis then need not be redrawn as
+        points arrive, and shows where training will end), or follow the data again (None)."""
+        if end is None:
+            self.enableAutoRange(x=True)
+        else:
+            self.setXRange(0, end, padding=0.02)
 
     # --- scale and read-out ----------------------------------------------------------------------
     def set_log_y(self, on: bool) -> None:

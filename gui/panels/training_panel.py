@@ -2,13 +2,14 @@
 metric, training and validation), the run list, and exports of the plots and the numbers.
 
 The panel draws what the controller records in TrainingRun objects. Redraws are coalesced by a
-timer (at most REDRAW_MS apart), so the GUI thread's work does not grow with the rate of updates.
+timer (one plot per REDRAW_TICK_MS), so the GUI thread's work does not grow with the rate of
+updates and no single stretch of drawing is long.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -28,10 +29,11 @@ from PySide6.QtWidgets import (
 
 from gui.controllers.training_run import TrainingRun, history_csv
 from gui.panels.live_plot import MetricPlot
+from gui.panels.plot_export import tile_plots
 from gui.panels.run_list import RunList
 from gui.panels.training_progress import TrainingProgress
 
-REDRAW_MS = 100  # curves redraw at most ten times a second: smooth enough, cheap for the GUI thread
+REDRAW_TICK_MS = 50  # one plot with new points redrawn per tick, in turn: two plots 10×/s each
 PLOT_COLUMNS = 2
 PAUSE_TEXT, RESUME_TEXT = "P&ause", "Res&ume"
 Icon = QStyle.StandardPixmap
@@ -66,6 +68,9 @@ class TrainingPanel(QWidget):
         self.alert.setStyleSheet("QLabel { background: #fde8e8; color: #8b1a1a; "
                                  "border: 1px solid #d62728; border-radius: 3px; padding: 4px; }")
         self.status = QLabel("Press Train to start.", objectName="trainingStatus", wordWrap=True)
+        # Two lines always (the last epoch, how the run ended): a label that grows re-lays out and
+        # repaints every plot below it.
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_scale = QCheckBox("Lo&g scale", objectName="logScaleCheck",
                                    toolTip="Show the values on a logarithmic axis.")
@@ -78,9 +83,10 @@ class TrainingPanel(QWidget):
         self.plots: dict[str, MetricPlot] = {}
         self.runs: dict[int, TrainingRun] = {}
         self.current: TrainingRun | None = None
-        self._dirty: set[int] = set()
-        self._redraw = QTimer(self, singleShot=True, interval=REDRAW_MS)
-        self._redraw.timeout.connect(self.redraw)
+        self._dirty: dict[str, set[int]] = {}  # plot key → runs with points not drawn yet
+        self._shown: list[MetricPlot] = []
+        self._redraw = QTimer(self, singleShot=True, interval=REDRAW_TICK_MS)
+        self._redraw.timeout.connect(self._redraw_next)
         self._layout()
         for key in ("loss", "accuracy"):  # the usual pair, in place before the first run
             self._plot(key)
@@ -101,7 +107,7 @@ class TrainingPanel(QWidget):
         controls = QHBoxLayout()
         controls.addLayout(form)
         controls.addLayout(buttons)
-        controls.addWidget(self.progress, 1)
+        controls.addStretch(1)
         options = QHBoxLayout()
         options.addWidget(self.log_scale)
         key = QLabel("Solid: training, smoothed per batch · dots: epoch means · dashed: validation",
@@ -121,6 +127,7 @@ class TrainingPanel(QWidget):
         splitter.setSizes([600, 120])
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addWidget(self.progress)
         layout.addWidget(self.alert)
         layout.addWidget(self.status)
         layout.addLayout(options)
@@ -148,6 +155,9 @@ class TrainingPanel(QWidget):
         shown = [plot for key, plot in self.plots.items()
                  if key == "loss" or not self.runs and key == "accuracy"
                  or any(run.visible and plot.has_data(run) for run in self.runs.values())]
+        if shown == self._shown:
+            return  # a layout pass repaints the whole panel: only when something changed
+        self._shown = shown
         for plot in self.plots.values():
             self.plot_grid.removeWidget(plot)
             plot.setVisible(plot in shown)
@@ -177,9 +187,7 @@ class TrainingPanel(QWidget):
         self.current = run
         for plot in self.plots.values():
             plot.current = run
-        self.alert.setVisible(run.divergence is not None)
-        if run.divergence:
-            self.alert.setText(run.divergence["message"])
+        self._show_alert(run.divergence["message"] if run.divergence else None)
 
     def set_run_visible(self, number: int, visible: bool) -> None:
         run = self.runs[number]
@@ -190,30 +198,55 @@ class TrainingPanel(QWidget):
         self._arrange_plots()
 
     def begin(self, first_epoch: int, last_epoch: int, batch_size: int) -> None:
+        end = max([last_epoch, *(run.last_x for run in self.runs.values() if run.visible)])
+        for plot in self.plots.values():
+            plot.set_x_end(end)
         self.progress.start(first_epoch, last_epoch, batch_size)
-        self.alert.hide()
+        self._show_alert(None)
         self.status.setText("Training…")
         self.pause_button.setChecked(False)
+
+    def end(self) -> None:
+        """The run ended: the x axes follow the data again; the last points are drawn in turn by
+        the redraw timer, as during the run."""
+        for plot in self.plots.values():
+            plot.set_x_end(None)
 
     def record_changed(self, run: TrainingRun) -> None:
         """The run has new points: redraw soon, not now."""
         new_keys = {k.removeprefix("val_") for k in (*run.batches, *run.epochs)} - set(self.plots)
         for key in sorted(new_keys):
-            self._plot(key)
-        if new_keys or any(not plot.has_data(run) for plot in self.shown_plots()):
-            self._arrange_plots()
-        self._dirty.add(run.number)
+            self._plot(key).set_x_end(self.loss_plot.viewRange()[0][1])
+        self._arrange_plots()
+        for key, plot in self.plots.items():
+            if plot.has_data(run):
+                self._dirty.setdefault(key, set()).add(run.number)
         if not self._redraw.isActive():
             self._redraw.start()
 
+    def _redraw_next(self) -> None:
+        """One plot per tick: the GUI thread's longest stretch of drawing is one plot's, not all
+        of them (each still redraws several times a second)."""
+        if self._dirty:
+            key = next(iter(self._dirty))
+            self._refresh(key, self._dirty.pop(key))
+        if self._dirty:
+            self._redraw.start()
+
+    def is_drawn(self) -> bool:
+        """Every point recorded is on the plots."""
+        return not self._dirty
+
     def redraw(self) -> None:
+        """Every plot with new points, now."""
         self._redraw.stop()
-        for number in sorted(self._dirty):
-            run = self.runs[number]
-            for plot in self.plots.values():
-                if plot.has_data(run):
-                    plot.refresh(run)
-        self._dirty.clear()
+        while self._dirty:
+            key, numbers = self._dirty.popitem()
+            self._refresh(key, numbers)
+
+    def _refresh(self, key: str, numbers: set[int]) -> None:
+        for number in sorted(numbers):
+            self.plots[key].refresh(self.runs[number])
 
     def show_epoch(self, epoch: int, logs: dict) -> None:
         parts = [f"{k} {v:.4f}" for k, v in sorted(logs.items())]
@@ -224,9 +257,14 @@ class TrainingPanel(QWidget):
         self.redraw()
         for plot in self.plots.values():
             plot.refresh(run)
-        self.alert.setText(run.divergence["message"])
-        self.alert.show()
         self.status.setText(run.divergence["message"])
+        self._show_alert(run.divergence["message"])
+
+    def _show_alert(self, message: str | None) -> None:
+        """A red banner in place of the status line (which keeps the same text), or neither."""
+        self.alert.setText(message or "")
+        self.alert.setVisible(message is not None)
+        self.status.setVisible(message is None)
 
     def set_paused(self, paused: bool) -> None:
         self.pause_button.setText(RESUME_TEXT if paused else PAUSE_TEXT)
@@ -241,26 +279,8 @@ class TrainingPanel(QWidget):
             file.write(history_csv(runs))
 
     def plots_image(self) -> QImage:
-        """The plots shown, drawn by pyqtgraph's ImageExporter and laid out as on screen."""
-        from pyqtgraph.exporters import ImageExporter
-
         self.redraw()
-        tiles = []
-        for plot in self.shown_plots():
-            exporter = ImageExporter(plot.getPlotItem())
-            exporter.parameters()["width"] = max(400, plot.width())
-            tiles.append(exporter.export(toBytes=True))
-        width = max(t.width() for t in tiles)
-        height = max(t.height() for t in tiles)
-        rows = (len(tiles) + PLOT_COLUMNS - 1) // PLOT_COLUMNS
-        columns = min(len(tiles), PLOT_COLUMNS)
-        image = QImage(width * columns, height * rows, QImage.Format.Format_RGB32)
-        image.fill(QColor("white"))
-        painter = QPainter(image)
-        for i, tile in enumerate(tiles):
-            painter.drawImage((i % PLOT_COLUMNS) * width, (i // PLOT_COLUMNS) * height, tile)
-        painter.end()
-        return image
+        return tile_plots(self.shown_plots(), PLOT_COLUMNS)
 
     def export_png(self, path: str) -> bool:
         return self.plots_image().save(path, "PNG")

@@ -57,6 +57,9 @@ class TrainingProgress(QWidget):
         self.bar.setValue(0)
         self.bar.setFormat("Ready")
         self.rate = QLabel(objectName="trainingRate")
+        # A fixed width: text changing 20 times a second must not re-lay out the whole view.
+        self.rate.setFixedWidth(self.rate.fontMetrics().horizontalAdvance(
+            "888,888 samples/s · 8:88:88 left") + 8)
         self.rate.setToolTip("Training speed, and the time left at that speed.")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -34,7 +34,8 @@ class BatchSmoother:
         self.batch_size, self.train_samples = batch_size, train_samples
         self.mean_keys = {"loss", *mean_keys}
         self.averages: dict[str, float] = {}
-        self.updates = 0
+        self.alpha = 1.0
+        self._decay = 1.0  # (1 − alpha) to the number of updates so far
         self._totals: dict[str, float] = {}
         self._seen = 0
 
@@ -42,29 +43,31 @@ class BatchSmoother:
     def mean_keys_of(model) -> set[str]:
         return {m.name for m in getattr(model, "compiled_metrics", []) if isinstance(m, Mean)}
 
-    def start_epoch(self) -> None:
+    def start_epoch(self, steps: int) -> None:
         self._totals, self._seen = {}, 0
+        self.alpha = 2.0 / (smoothing_span(steps) + 1.0)
 
-    def update(self, batch: int, steps: int, logs: dict) -> dict[str, float]:
-        """The smoothed values after batch `batch` (0-based within its epoch)."""
+    def update(self, batch: int, logs: dict, out: dict[str, list]) -> None:
+        """Appends to out[key] the smoothed value of every key after batch `batch` (0-based within
+        its epoch). Runs after every batch, so it is kept lean."""
         seen = min((batch + 1) * self.batch_size, self.train_samples)
-        added = seen - self._seen
-        alpha = 2.0 / (smoothing_span(steps) + 1.0)
-        self.updates += 1
+        added, alpha = seen - self._seen, self.alpha
+        self._seen = seen
         # Bias correction (as Adam's): the average starts at zero, so early values are scaled up.
-        correction = 1.0 - (1.0 - alpha) ** self.updates
-        smoothed = {}
+        self._decay *= 1.0 - alpha
+        correction = 1.0 - self._decay
+        totals, averages, mean_keys = self._totals, self.averages, self.mean_keys
         for key, running in logs.items():
-            running = float(running)
-            if key not in self.mean_keys or added <= 0:
-                smoothed[key] = running
+            series = out.get(key)
+            if series is None:
+                series = out[key] = []
+            if key not in mean_keys or added <= 0:
+                series.append(float(running))
                 continue
             total = running * seen
-            value = (total - self._totals.get(key, 0.0)) / added
-            self._totals[key] = total
-            average = self.averages.get(key, 0.0)
+            value = (total - totals.get(key, 0.0)) / added
+            totals[key] = total
+            average = averages.get(key, 0.0)
             average = average + alpha * (value - average) if math.isfinite(average) else value
-            self.averages[key] = average
-            smoothed[key] = average / correction
-        self._seen = seen
-        return smoothed
+            averages[key] = average
+            series.append(average / correction)

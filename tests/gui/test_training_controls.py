@@ -147,3 +147,17 @@ def test_closing_during_training_ends_the_worker_within_two_seconds(qtbot):
     assert time.monotonic() - started < 2.0
     assert thread.isFinished()
     assert errors == []
+
+
+def test_callbacks_chosen_in_the_compile_panel_take_part_in_fit(qtbot, window):
+    from engine.callbacks import EarlyStopping
+
+    window.compile_panel.early_stopping.setChecked(True)
+    window.data_panel.validation_split.setValue(0.1)
+    window.training.epochs.setValue(2)
+    _click(qtbot, window.training.train_button)
+    stopping = [c for c in window.worker.callbacks if isinstance(c, EarlyStopping)]
+    qtbot.waitUntil(lambda: window.thread is None, timeout=60_000)
+    assert len(stopping) == 1
+    history = window.training_controller.run.history
+    assert stopping[0].best == pytest.approx(min(history["val_loss"]))  # it saw every epoch

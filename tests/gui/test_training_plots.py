@@ -8,8 +8,9 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 
 from gui.data_sources import available_sources
 from gui.main_window import MainWindow
@@ -33,6 +34,7 @@ def _train(qtbot, win, epochs: int = 1) -> None:
     assert win.training.train_button.isEnabled(), win.training.train_button.toolTip()
     qtbot.mouseClick(win.training.train_button, LEFT)
     qtbot.waitUntil(lambda: win.thread is None, timeout=60_000)
+    qtbot.waitUntil(win.training.is_drawn, timeout=2_000)  # the last points, drawn in turn
 
 
 def test_a_plot_per_compiled_metric_from_the_logs(qtbot, window):
@@ -133,13 +135,26 @@ def test_batch_smoother_recovers_each_batch_from_running_means():
     batch_values = [4.0, 2.0, 3.0, 1.0, 5.0]
     sizes = [10, 10, 10, 10, 4]
     smoother = BatchSmoother(batch_size=10, train_samples=44, mean_keys=set())
-    smoother.start_epoch()
+    smoother.start_epoch(steps=5)
     alpha = 2 / (smoothing_span(5) + 1)
-    average, total, seen = 0.0, 0.0, 0
+    average, total, seen, out = 0.0, 0.0, 0, {}
     for batch, (value, size) in enumerate(zip(batch_values, sizes, strict=True)):
         total, seen = total + value * size, seen + size
-        smoothed = smoother.update(batch, 5, {"loss": total / seen, "auc": 0.5})
+        smoother.update(batch, {"loss": total / seen, "auc": 0.5}, out)
         average += alpha * (value - average)
-        assert smoothed["loss"] == pytest.approx(average / (1 - (1 - alpha) ** (batch + 1)))
-        assert smoothed["auc"] == 0.5  # not a sample mean: passed through
+        assert out["loss"][-1] == pytest.approx(average / (1 - (1 - alpha) ** (batch + 1)))
+        assert out["auc"][-1] == 0.5  # not a sample mean: passed through
     assert math.isclose(smoother.averages["loss"], average)
+
+
+def test_hovering_a_point_shows_the_crosshair_and_its_values(qtbot, window):
+    window.data_panel.validation_split.setValue(0.1)
+    _train(qtbot, window, 2)
+    plot, run = window.training.loss_plot, window.training_controller.run
+    x, y = run.epochs["val_loss"].x[0], run.epochs["val_loss"].y[0]
+    scene_point = plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
+    QTest.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
+    qtbot.waitUntil(plot.readout.isVisible, timeout=2_000)
+    assert "Run 1 validation" in plot.readout.toPlainText()
+    assert f"loss {y:.4g}" in plot.readout.toPlainText()
+    assert plot.vline.value() == pytest.approx(x) and plot.hline.value() == pytest.approx(y)
