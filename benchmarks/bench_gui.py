@@ -92,15 +92,16 @@ def time_direct(weights, x, y, epochs: int) -> float:
 class _Receiver(QObject):
     """Lives in the GUI thread, so the worker's signals are queued to it, as to the controller."""
 
-    def __init__(self) -> None:
+    def __init__(self, loop: QEventLoop) -> None:
         super().__init__()
-        self.batches, self.results = 0, []
+        self.loop, self.batches, self.results = loop, 0, []
 
     def on_batch(self, *args) -> None:
         self.batches += 1
 
     def on_result(self, result) -> None:
         self.results.append(result)
+        self.loop.quit()
 
 
 def time_worker(weights, x, y, epochs: int) -> tuple[float, int]:
@@ -112,13 +113,14 @@ def time_worker(weights, x, y, epochs: int) -> tuple[float, int]:
     thread = QThread()
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
-    receiver = _Receiver()
+    loop = QEventLoop()
+    receiver = _Receiver(loop)
     worker.batchEnded.connect(receiver.on_batch)
     worker.finished.connect(receiver.on_result)
     worker.failed.connect(receiver.on_result)
     started = time.perf_counter()
     thread.start()
-    spin_until(lambda: bool(receiver.results))
+    loop.exec()  # idle but for the worker's signals, as the app's event loop would be
     seconds = time.perf_counter() - started
     thread.quit()
     thread.wait()
