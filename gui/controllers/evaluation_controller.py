@@ -21,6 +21,7 @@ class EvaluationController(QObject):
         self.closing = False
         self.worker: EvaluationWorker | None = None
         self._source = ""
+        self._data = None  # the data set being evaluated, for the thumbnails and class names
         self.panel.evaluate_button.clicked.connect(self.evaluate)
 
     @property

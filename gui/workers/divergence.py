@@ -31,6 +31,14 @@ class DivergenceGuard:
         self.seen = 0
         self.baseline: float | None = None
 
+    @property
+    def alarm_level(self) -> float:
+        """check() speaks for a loss above this, or not finite (infinite before the first loss):
+        one comparison per batch tells whether to ask it now."""
+        if self.baseline is None:
+            return math.inf
+        return max(RISE_FACTOR * self.baseline, self.baseline + RISE_MARGIN)
+
     def check(self, epoch: int, batch: int, loss: float, optimizer) -> str | None:
         """A message for the user when training should stop, else None. `loss` is the running
         mean of the current epoch, as Keras reports it."""

@@ -1,89 +1,19 @@
 """TrainingWorker: runs model.fit on a QThread and reports through signals.
 
 The GUI thread never runs a batch and this worker never touches a widget: it emits plain floats
-and dicts, and reads stop and pause flags that the GUI sets. Progress is throttled so the event loop
-is never flooded, but the last batch of every epoch is always reported.
+and dicts, and reads stop and pause flags that the GUI sets. Its TrainingBridge (an engine
+callback) throttles progress so the event loop is never flooded.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.callbacks import Callback
-from gui.workers.batch_smoothing import BatchSmoother
-from gui.workers.divergence import DivergenceGuard
 from gui.workers.evaluation_worker import EvaluationCancelledError, evaluate_on
-
-PROGRESS_INTERVAL = 0.05  # seconds between progress signals: 20 updates a second look smooth
-PAUSE_POLL = 0.02         # seconds between looks at the pause flag while paused
-
-
-class _Bridge(Callback):
-    """Engine callback that turns training events into the worker's signals.
-
-    After every batch it only checks the guard and the flags and keeps the engine's logs; the
-    smoothing and the signal happen at most every PROGRESS_INTERVAL, over the batches kept. Work
-    done after each batch runs with cold caches (the batch's arrays evicted them), so it costs
-    several times what it would in a tight loop.
-    """
-
-    def __init__(self, worker: TrainingWorker) -> None:
-        super().__init__()
-        self.worker = worker
-        self.epoch, self.steps = 0, 1
-        self.last_emit = 0.0
-        self.divergence: dict | None = None
-        self.guard = DivergenceGuard()
-        self.smoother: BatchSmoother | None = None
-        self.kept: list[tuple[int, dict]] = []  # (batch, running logs) not yet sent
-
-    def on_train_begin(self, logs=None):
-        worker = self.worker
-        self.smoother = BatchSmoother(worker.batch_size, worker.train_samples,
-                                      BatchSmoother.mean_keys_of(self.model))
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-        self.steps = self.params.get("steps") or 1
-        self.smoother.start_epoch(self.steps)
-
-    def on_train_batch_end(self, batch, logs=None):
-        worker, logs, model = self.worker, logs or {}, self.model
-        message = self.guard.check(self.epoch, batch, logs.get("loss", 0.0), model.optimizer)
-        if message and not self.divergence:
-            self.divergence = {"epoch": self.epoch, "batch": batch, "steps": self.steps,
-                               "message": message}
-            model.stop_training = True
-        stopping = worker._stop.is_set()
-        if stopping:
-            model.stop_training = True
-        self.kept.append((batch, logs))  # the engine makes a new logs dict for every batch
-        now = time.monotonic()
-        # The last batch of an epoch is always sent, so a payload never spans two epochs.
-        if now - self.last_emit >= PROGRESS_INTERVAL or batch + 1 == self.steps or model.stop_training:
-            self.last_emit = now
-            self._send(batch, logs)
-        # Pausing blocks right here, between two batches, until Resume or Stop.
-        if worker._pause.is_set() and not stopping:
-            if self.kept:
-                self._send(batch, logs)
-            worker.pausedAt.emit(self.epoch, batch)
-            while worker.pause_requested and not worker.stop_requested:
-                time.sleep(PAUSE_POLL)
-
-    def _send(self, batch: int, logs: dict) -> None:
-        points = {"batch": [b for b, _ in self.kept], "values": {}}
-        for kept_batch, kept_logs in self.kept:
-            self.smoother.update(kept_batch, kept_logs, points["values"])
-        self.kept = []
-        self.worker.batchEnded.emit(self.epoch, batch, self.steps, dict(logs), points)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.worker.epochEnded.emit(epoch, {k: float(v) for k, v in (logs or {}).items()})
+from gui.workers.training_bridge import TrainingBridge
 
 
 class TrainingWorker(QObject):
@@ -136,7 +66,7 @@ class TrainingWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        bridge = _Bridge(self)
+        bridge = TrainingBridge(self)
         try:
             history = self.model.fit(self.x, self.y, epochs=self.epochs, batch_size=self.batch_size,
                                      validation_split=self.validation_split, verbose=0,

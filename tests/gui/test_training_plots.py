@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 
 import numpy as np
 import pytest
@@ -121,9 +122,14 @@ def test_divergence_is_marked_on_the_curve_and_explained_in_the_view(qtbot, wind
     message = run.divergence["message"]
     assert "diverged at epoch 1, batch" in message
     assert panel.alert.isVisible() and panel.alert.text() == message
+    batch = int(re.search(r"batch (\d+)", message).group(1))  # counted from 1, as shown
+    held_out = window.data_panel.validation_split.value()  # Keras keeps the last part aside
+    trained_on = math.floor(len(window.data_panel.dataset.x_train) * (1 - held_out))
+    steps = math.ceil(trained_on / window.training.batch_size.value())
     x, y = panel.loss_plot.divergence_marker(run)
-    assert x == pytest.approx(run.last_x) and x < 1  # within the first epoch
-    assert y == pytest.approx(run.batches["loss"].y[-1])
+    assert x == pytest.approx(batch / steps)  # at the batch the message names, in epoch 1
+    series = run.batches["loss"]
+    assert y == pytest.approx(series.y[np.searchsorted(series.x, x)])
     for plot in panel.shown_plots():
         line = plot._curves[run.number].marker_line
         assert line is not None and line.value() == pytest.approx(x) and line.isVisible()
@@ -152,9 +158,24 @@ def test_hovering_a_point_shows_the_crosshair_and_its_values(qtbot, window):
     _train(qtbot, window, 2)
     plot, run = window.training.loss_plot, window.training_controller.run
     x, y = run.epochs["val_loss"].x[0], run.epochs["val_loss"].y[0]
+    # The view takes in the last points when it next paints.
+    qtbot.waitUntil(lambda: plot.viewRange()[0][1] >= run.batches["loss"].x[-1], timeout=2_000)
     scene_point = plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
     QTest.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
     qtbot.waitUntil(plot.readout.isVisible, timeout=2_000)
     assert "Run 1 validation" in plot.readout.toPlainText()
     assert f"loss {y:.4g}" in plot.readout.toPlainText()
     assert plot.vline.value() == pytest.approx(x) and plot.hline.value() == pytest.approx(y)
+
+
+def test_the_guards_alarm_level_is_where_it_speaks():
+    from engine.optimizers import SGD
+    from gui.workers.divergence import DivergenceGuard
+
+    guard = DivergenceGuard()
+    assert guard.alarm_level == math.inf
+    assert guard.check(0, 0, 0.4, SGD(0.01)) is None  # the baseline
+    level = guard.alarm_level
+    assert level == pytest.approx(1.2)  # above both 3 × 0.4 and 0.4 + 0.5
+    assert guard.check(0, 1, level, SGD(0.01)) is None
+    assert guard.check(0, 2, level * 1.001, SGD(0.01)) is not None
