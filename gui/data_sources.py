@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.datasets import DatasetError, cifar10, fashion_mnist, load_path, mnist, sample
 from engine.utils import to_categorical
+from gui.text_data import TextEncoding
 
 
 @dataclass
@@ -27,6 +28,11 @@ class Dataset:
     x_test: np.ndarray   # (m, …) like x_train; m may be 0 (a CSV or image folder without a test part)
     y_test: np.ndarray
     class_names: list[str]
+    text: TextEncoding | None = None  # for a text set: the sentences and the fitted Tokenizer
+
+    @property
+    def is_text(self) -> bool:
+        return self.text is not None
 
     @property
     def input_shape(self) -> tuple:

@@ -40,14 +40,28 @@ def fit_images(x: np.ndarray, input_shape: tuple, data_name: str, max_batch: int
     return ScaledImages.wrap(x, max_batch) if x.dtype.kind in "iub" else x
 
 
+def model_inputs(data: Dataset, x: np.ndarray, input_shape: tuple, max_batch: int = 32) -> np.ndarray:
+    """`x` (a part of `data`) as the model takes it: word indices as they are (scaling them like
+    pixels would turn every word into 0), images through `fit_images`."""
+    if data.is_text:
+        if tuple(x.shape[1:]) != tuple(input_shape):
+            raise ValueError(
+                f"The model takes inputs of shape {'×'.join(map(str, input_shape))}, but {data.name} "
+                f"is encoded as {x.shape[1]} words per text. Set the sequence length to "
+                f"{input_shape[0] if len(input_shape) == 1 else 'the model’s'} in the data panel, "
+                f"or start the model with an Input of shape ({x.shape[1]},).")
+        return x
+    return fit_images(x, input_shape, data.name, max_batch)
+
+
 def make_worker(model: Sequential, data: Dataset, *, epochs: int, batch_size: int,
                 validation_split: float) -> TrainingWorker:
     loss_name = model.loss.name
     shape = model.input_shape[1:]
     # A user's folder or CSV may come without a test part: then there is nothing to evaluate.
     test_data = None if len(data.x_test) == 0 else (
-        fit_images(data.x_test, shape, data.name), data.labels_for(loss_name, data.y_test))
-    return TrainingWorker(model, fit_images(data.x_train, shape, data.name),
+        model_inputs(data, data.x_test, shape), data.labels_for(loss_name, data.y_test))
+    return TrainingWorker(model, model_inputs(data, data.x_train, shape),
                           data.labels_for(loss_name, data.y_train),
                           epochs=epochs, batch_size=batch_size, validation_split=validation_split,
                           test_data=test_data)

@@ -60,7 +60,7 @@ class EvaluationController(QObject):
             copy = snapshot(model)
             if not copy.compiled:
                 copy.compile(**window.compile_panel.options())
-            x = session.fit_images(data.x_test, copy.input_shape[1:], data.name)
+            x = session.model_inputs(data, data.x_test, copy.input_shape[1:])
             y_for_loss = data.labels_for(copy.loss.name, data.y_test)
         except (ValueError, TypeError) as exc:
             self.panel.show_message(f"Can't evaluate: {exc}")
