@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         builder.setSizes([520, 420])
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.addTab(builder, "&Model")
-        self.tabs.addTab(self.training, "T&raining")
+        self.tabs.addTab(self.training, "Tra&ining")
         self.tabs.addTab(self.evaluation, "Evaluatio&n")
         self.tabs.addTab(self.predict, "&Predict")
         self.setCentralWidget(self.tabs)
