@@ -130,3 +130,26 @@ def count() -> int:
 
 def clear() -> None:
     UserSampleStore().clear()
+
+
+def fits(dataset) -> bool:
+    """Whether the user's drawings can join `dataset`'s training part: 28×28 grey digits (a
+    trailing channel of 1 allowed), ten classes, not a text set."""
+    shape = tuple(dataset.x_train.shape[1:])
+    return (not getattr(dataset, "is_text", False) and shape in ((SIDE, SIDE), (SIDE, SIDE, 1))
+            and dataset.num_classes == 10 and dataset.x_train.dtype == np.uint8)
+
+
+def include_in(dataset, x: np.ndarray, y: np.ndarray):
+    """A copy of `dataset` whose training part starts with the user's samples (x uint8 (n, 28, 28),
+    y (n,)). At the start because `validation_split` holds out the last samples (before fit
+    shuffles): the drawings are always trained on, never only validated on."""
+    from dataclasses import replace
+
+    if not fits(dataset):
+        raise ValueError(f"Your drawn digits are 28×28 grey images of 10 digits; {dataset.name} "
+                         "holds other data, so they can't be added to it.")
+    x = x.reshape(len(x), *dataset.x_train.shape[1:])
+    return replace(dataset, name=f"{dataset.name} + {len(y)} of your samples",
+                   x_train=np.concatenate([x, dataset.x_train]),
+                   y_train=np.concatenate([y.astype(np.int64), dataset.y_train]))
