@@ -66,10 +66,10 @@ def load(dataset: str, given: str | None):
     return ((parts[0], parts[1]), (parts[2], parts[3])), f"IDX files in {folder}"
 
 
-def model(dropout: float = 0.5) -> engine.Sequential:
+def model(dropout: float = 0.5, padding: str = "valid") -> engine.Sequential:
     net = engine.Sequential([
-        Input((28, 28, 1)), Conv2D(32, 3, activation="relu"), MaxPooling2D(),
-        Conv2D(64, 3, activation="relu"), MaxPooling2D(), Flatten(),
+        Input((28, 28, 1)), Conv2D(32, 3, padding=padding, activation="relu"), MaxPooling2D(),
+        Conv2D(64, 3, padding=padding, activation="relu"), MaxPooling2D(), Flatten(),
         Dense(128, activation="relu"), Dropout(dropout), Dense(10, activation="softmax")])
     net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return net
@@ -102,16 +102,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dropout", type=float, default=0.5, help="rate of the Dropout layer")
+    parser.add_argument("--padding", choices=["valid", "same"], default="valid",
+                        help="of both convolutions ('same' keeps 28×28 and 14×14 maps)")
     args = parser.parse_args(argv)
 
     ((x_train, y_train), (x_test, y_test)), source = load(args.dataset, args.data)
     x_train = x_train.reshape(-1, 28, 28, 1).astype(np.float32) / np.float32(255)
     x_test = x_test.reshape(-1, 28, 28, 1).astype(np.float32) / np.float32(255)
     print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test images from {source}; "
-          f"batch {args.batch_size}, seed {args.seed}; {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f}")
+          f"batch {args.batch_size}, seed {args.seed}, dropout {args.dropout}, padding {args.padding}; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     engine.utils.set_random_seed(args.seed)
-    net = model(args.dropout)
+    net = model(args.dropout, args.padding)
     report = EpochReport(x_test, y_test.astype(np.int64))
     net.fit(x_train, y_train.astype(np.int64), batch_size=args.batch_size, epochs=args.epochs,
             verbose=0, callbacks=[report])
