@@ -30,7 +30,8 @@ ProgressCallback = Callable[[int, "int | None"], None]  # (bytes so far, total b
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """A file to fetch: its name in the cache, where it lives and its pinned sha256."""
+    """A file to fetch: its name in the cache, where it lives and its pinned hash: a sha256, or an
+    md5 where that is all Keras pins (told apart by length, as Keras' get_file does)."""
 
     name: str
     url: str
@@ -58,14 +59,15 @@ def fetch(remote: RemoteFile, folder: str | Path, *, progress: ProgressCallback 
     for attempt in (1, 2):
         resumed = part.is_file() and part.stat().st_size > 0
         _transfer(remote, part, progress, cancelled, timeout)
-        if _sha256(part) == remote.sha256.lower():
+        if _digest(part, remote.sha256) == remote.sha256.lower():
             os.replace(part, final)
             return final
         part.unlink(missing_ok=True)
         if not resumed or attempt == 2:
             raise DownloadError(
-                f"The download of {remote.name} from {remote.url} is corrupt: its sha256 does not "
-                f"match the pinned {remote.sha256}. The file was deleted; try again later.")
+                f"The download of {remote.name} from {remote.url} is corrupt: its "
+                f"{_algorithm(remote.sha256)} does not match the pinned {remote.sha256}. The file was "
+                "deleted; try again later.")
         # A stale .part (another version of the file) spoiled the resumed copy: start afresh once.
     raise AssertionError("unreachable")
 
@@ -132,8 +134,12 @@ def _reason(exc: BaseException, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _algorithm(pinned: str) -> str:
+    return "md5" if len(pinned) == 32 else "sha256"
+
+
+def _digest(path: Path, pinned: str) -> str:
+    digest = hashlib.new(_algorithm(pinned))
     with open(path, "rb") as f:
         while block := f.read(1 << 20):
             digest.update(block)
