@@ -1,5 +1,9 @@
 """The data sets the app offers, loaded into arrays the training worker can use.
 
+Text sets (Fortunes, IMDB reviews, the user's .csv/.tsv of sentences or folder of .txt files)
+come as a TextCorpus of sentences and are encoded with the data panel's Tokenizer options by
+gui/text_data.vectorize into int32 word-index sequences.
+
 Images stay as stored — uint8 for every built-in set — so CIFAR-10 takes 150 MB rather than 600 MB
 as floats; gui/session.fit_images hands the engine a view that scales each batch to 0..1 (the
 scaling every Keras tutorial applies). Labels are (n,) integer class indices, one-hot encoded only
@@ -11,13 +15,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
-from engine.datasets import DatasetError, cifar10, fashion_mnist, load_path, mnist, sample
+from engine.datasets import DatasetError, cifar10, fashion_mnist, fortunes, imdb, load_path, mnist, sample
+from engine.datasets.image_folder import IMAGE_EXTENSIONS
+from engine.datasets.text_folder import read_text_folder_splits
+from engine.datasets.text_table import looks_like_text_table, read_text_table
 from engine.utils import to_categorical
-from gui.text_data import TextEncoding
+from gui.text_data import TextCorpus, TextEncoding, TextOptions, vectorize
 
 
 @dataclass
@@ -51,7 +59,11 @@ class Dataset:
 class DataSource:
     """An entry of the data panel. A `module` source (an engine.datasets module) may be absent
     from this machine; then `download` fetches it (from `remotes`, the module's pinned files
-    unless a test points them elsewhere)."""
+    unless a test points them elsewhere), or, for a module without a download (a system
+    package), `missing_message` says how to install it.
+
+    A text source has a `text_loader` instead of a `loader`: it reads the sentences, and `load`
+    encodes them with the Tokenizer options it is given."""
 
     name: str
     loader: Callable[[], tuple] | None  # () -> ((x_train, y_train), (x_test, y_test)); None with `path`
@@ -60,15 +72,29 @@ class DataSource:
     remotes: tuple | None = None
     path: str | None = None  # for the user's own data: the file or folder it came from
     download_folder: str | None = field(default=None, repr=False)  # None: Hornbook's cache
+    text_loader: Callable[[], TextCorpus] | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.text_loader is not None
 
     def available(self) -> bool:
+        return self.missing_message() is None
+
+    def missing_message(self) -> str | None:
+        """None when the files are on this machine, else the engine's not-found text (where it
+        looked, and how to install the set by hand)."""
         if self.module is None:
-            return True
+            return None
         try:
             self.module.find_files()
-        except (DatasetError, FileNotFoundError):
-            return False
-        return True
+        except (DatasetError, FileNotFoundError) as exc:
+            return str(exc) or f"{self.name} is not on this machine."
+        return None
+
+    @property
+    def downloadable(self) -> bool:
+        return self.module is not None and hasattr(self.module, "download")
 
     @property
     def download_size(self) -> int | None:
@@ -81,7 +107,13 @@ class DataSource:
         return self.module.download(progress, remotes=self.remotes, folder=self.download_folder,
                                     cancelled=cancelled, **extra)
 
-    def load(self) -> Dataset:
+    def load(self, text_options: TextOptions | None = None) -> Dataset:
+        """The set as arrays; a text set encoded with `text_options` (TextOptions() if None)."""
+        if self.text_loader is not None:
+            corpus = self.text_loader()
+            corpus.name = self.name
+            self.class_names = list(corpus.class_names)
+            return vectorize(corpus, text_options or TextOptions())
         if self.path is not None:  # the class names come with the data (folder names, …)
             arrays, names = load_path(self.path)
             self.class_names = [str(n) for n in names]
@@ -108,7 +140,9 @@ def builtin_sources() -> list[DataSource]:
             DataSource("MNIST sample (bundled, 5,000 digits)", sample.load_data, digits),
             DataSource("Fashion-MNIST", _local(fashion_mnist), list(fashion_mnist.CLASS_NAMES),
                        fashion_mnist),
-            DataSource("CIFAR-10", _local(cifar10), list(cifar10.CLASS_NAMES), cifar10)]
+            DataSource("CIFAR-10", _local(cifar10), list(cifar10.CLASS_NAMES), cifar10),
+            DataSource(FORTUNES, None, list(fortunes.TOPICS), fortunes, text_loader=_fortunes_corpus),
+            DataSource(IMDB, None, list(imdb.CLASS_NAMES), ImdbFiles, text_loader=_imdb_corpus)]
 
 
 def available_sources() -> list[DataSource]:
@@ -118,7 +152,106 @@ def available_sources() -> list[DataSource]:
 
 
 def path_source(path: str) -> DataSource:
-    """A source for the user's own file or folder, read by engine.datasets.load_path."""
+    """A source for the user's own file or folder: sentences when it holds text (a .csv/.tsv of
+    text and label columns, a folder of .txt files in class subfolders), else whatever
+    engine.datasets.load_path reads."""
     path = os.path.abspath(path)
     name = os.path.basename(os.path.normpath(path)) + (" (folder)" if os.path.isdir(path) else "")
-    return DataSource(name, None, [], path=path)
+    source = DataSource(name, None, [], path=path)
+    if _is_text_table(path):
+        source.text_loader = lambda: _table_corpus(path)
+    elif os.path.isdir(path) and _holds_text_files(path):
+        source.text_loader = lambda: _folder_corpus(path)
+    return source
+
+
+# --- text sets ------------------------------------------------------------------------------------
+FORTUNES = "Fortunes (Debian, text)"
+IMDB = "IMDB reviews (text)"
+
+
+def _fortunes_corpus() -> TextCorpus:
+    (texts, y), (texts_test, y_test) = fortunes.load_data()
+    return TextCorpus(FORTUNES, texts, y, texts_test, y_test, list(fortunes.TOPICS))
+
+
+class ImdbFiles:
+    """engine.datasets.imdb as a DataSource `module`: the reviews come as word indices, so the
+    set is here only with its word index too, and a download fetches both (progress over both)."""
+
+    REMOTES = (*imdb.REMOTES, imdb.WORD_INDEX_REMOTE)
+
+    @staticmethod
+    def find_files() -> Path:
+        imdb.find_files(imdb.WORD_INDEX_FILE)
+        return imdb.find_files()
+
+    @staticmethod
+    def download(progress=None, *, remotes=None, folder=None, cancelled=None, timeout=None) -> Path:
+        npz, index = remotes or ImdbFiles.REMOTES
+        total = npz.size + index.size if npz.size and index.size else None
+        extra = {"timeout": timeout} if timeout else {}
+
+        def after(offset: int):
+            return None if progress is None else (lambda done, _size: progress(offset + done, total))
+
+        path = imdb.download(after(0), remotes=(npz,), folder=folder, cancelled=cancelled, **extra)
+        imdb.download_word_index(after(npz.size or 0), remote=index, folder=folder, cancelled=cancelled,
+                                 **extra)
+        return path
+
+
+def _imdb_corpus() -> TextCorpus:
+    """The 50,000 reviews as words again: Keras stores them as indices into its word index,
+    shifted by index_from=3 (0 padding, 1 start, 2 out-of-vocabulary, all dropped here)."""
+    index = imdb.get_word_index(allow_download=False)
+    # num_words past the largest index: without it load_data (like Keras) turns the rarest word
+    # into the out-of-vocabulary mark.
+    (x, y), (x_test, y_test) = imdb.load_data(num_words=max(index.values(), default=0) + 4,
+                                              allow_download=False)
+    words = {rank + 3: word for word, rank in index.items()}
+
+    def decode(reviews) -> list[str]:
+        return [" ".join([words[i] for i in review if i in words]) for review in reviews]
+
+    return TextCorpus(IMDB, decode(x), _labels(y), decode(x_test), _labels(y_test), list(imdb.CLASS_NAMES))
+
+
+def _is_text_table(path: str) -> bool:
+    return os.path.isfile(path) and looks_like_text_table(path)  # never raises: else load_path tries
+
+
+def _holds_text_files(folder: str, look_at: int = 200) -> bool:
+    """Class subfolders (or train/ and test/ parts) holding .txt files and no images: a folder
+    of images with a stray notes.txt stays an image folder. Only the first `look_at` files are
+    looked at, so a folder of 100,000 reviews is recognised at once."""
+    seen, found = 0, set()
+    for pattern in ("*/*", "*/*/*"):
+        for path in Path(folder).glob(pattern):
+            suffix = path.suffix.lower()
+            if suffix in (".txt", *IMAGE_EXTENSIONS):
+                found.add("text" if suffix == ".txt" else "image")
+            seen += 1
+            if seen >= look_at:
+                break
+    return found == {"text"}
+
+
+def _table_corpus(path: str) -> TextCorpus:
+    texts, labels = read_text_table(path)
+    names = sorted(set(labels), key=_label_order)
+    index = {name: i for i, name in enumerate(names)}
+    y = np.array([index[label] for label in labels], np.int64)
+    return TextCorpus(os.path.basename(path), list(texts), y, [], np.zeros(0, np.int64), names)
+
+
+def _label_order(label: str):
+    """Numbers in numeric order (2 before 10), then words alphabetically."""
+    text = str(label).strip()
+    return (0, int(text), "") if text.lstrip("-").isdigit() else (1, 0, text)
+
+
+def _folder_corpus(path: str) -> TextCorpus:
+    (texts, y), (texts_test, y_test), names = read_text_folder_splits(path)
+    return TextCorpus(os.path.basename(path), list(texts), _labels(y), list(texts_test), _labels(y_test),
+                      [str(n) for n in names])

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
             controller.install_menu(bar)
 
     def _on_dataset(self, data) -> None:
+        self.stack.set_vocabulary_size(data.text.vocabulary_size if data.is_text else None)
         self.stack.set_data_shape(data.input_shape, data.num_classes)
 
     # Shortcuts kept for tests and scripts that drive the window directly.

@@ -1,5 +1,6 @@
 """Data: opens the user's own files and folders, runs downloads on a DownloadWorker thread, and
-offers a fix when the model cannot take the chosen data.
+offers a fix when the model cannot take the chosen data (for a text set: a model that does not
+start with an Embedding large enough for its vocabulary, or expects another sequence length).
 
 A QObject living in the GUI thread, so the worker's signals run its slots there.
 """
@@ -14,10 +15,16 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
 from gui.data_sources import DataSource, path_source
-from gui.stack.templates import TEMPLATES
+from gui.stack import commands, naming
+from gui.stack.layer_spec import LayerSpec
+from gui.stack.templates import ALL_TEMPLATES
+from gui.stack.validation import check_stack
+from gui.text_data import with_options
 from gui.workers.download_worker import DownloadWorker
 
-FILE_FILTER = ("Data files (*.npz *.csv *.csv.gz *.gz *.tar.gz *.tgz *-ubyte);;All files (*)")
+FILE_FILTER = ("Data files (*.npz *.csv *.csv.gz *.gz *.tar.gz *.tgz *-ubyte);;"
+               "Text tables (*.csv *.tsv *.txt);;All files (*)")
+EMBEDDING_DIM = 32  # the output_dim the Keras text tutorials start with
 
 
 def _shape(shape) -> str:
@@ -42,6 +49,8 @@ class DataController(QObject):
         panel.cancelDownloadRequested.connect(self.cancel_download)
         panel.shapeFixRequested.connect(self.apply_fix)
         panel.datasetChanged.connect(self.check_fit)
+        panel.busy.connect(self._say_busy)
+        panel.textOptionsRequested.connect(self.apply_text_options)
         window.stack.stackChanged.connect(self.check_fit)
         window.installEventFilter(self)  # to end a download when the window closes
 
@@ -66,6 +75,18 @@ class DataController(QObject):
         if ok:
             self.window.statusBar().showMessage(f"Loaded {os.path.basename(path)}.", 8000)
         return ok
+
+    def apply_text_options(self, options) -> bool:
+        """Re-encode the text set (the Tokenizer's Apply); not while a model trains on it."""
+        return not self._training() and self.panel.apply_text_options(options)
+
+    def _say_busy(self, message: str) -> None:
+        bar = self.window.statusBar()
+        if message:
+            bar.showMessage(message, 15000)
+            bar.repaint()  # painted now: the work that follows keeps the event loop busy
+        elif bar.currentMessage().endswith("…"):
+            bar.clearMessage()
 
     def _training(self) -> bool:
         running = getattr(self.window.training_controller, "running", False)
@@ -135,6 +156,9 @@ class DataController(QObject):
         if data is None:
             self.panel.show_shape_fix(None)
             return
+        if data.is_text:
+            self._check_text(data, stack)
+            return
         wanted, have = tuple(stack.input_shape), tuple(data.input_shape)
         if wanted != have and (None in wanted or math.prod(wanted) != math.prod(have)):
             self._fix = ("input", None)
@@ -154,10 +178,68 @@ class DataController(QObject):
         self._fix = ("template", template)
         self.panel.show_shape_fix(text, f"Load the {template.title} template")
 
+    def _check_text(self, data, stack) -> None:
+        """Word indices need an Embedding first, with input_dim above the largest index; a model
+        made for another sequence length gets the texts re-encoded rather than reshaped."""
+        wanted, have = tuple(stack.input_shape), tuple(data.input_shape)
+        specs, vocabulary = stack.specs, data.text.vocabulary_size
+        if wanted != have:
+            text_model = bool(specs) and specs[0].class_name == "Embedding"
+            if len(wanted) == 1 and wanted[0] and text_model:  # e.g. opened from a file: keep its weights
+                self._offer(("maxlen", wanted[0]), f"This model takes texts of {wanted[0]} words; "
+                            f"{data.name} is encoded as {have[0]}.", f"Encode the texts as {wanted[0]} words")
+            else:
+                self._offer(("input", None), f"This model takes {_shape(wanted)} inputs; {data.name} holds "
+                            f"texts of {have[0]} word indices.", f"Set the model's input to {have[0]} words")
+            return
+        if not specs:
+            self.panel.show_shape_fix(None)
+            return
+        first = specs[0]
+        if first.class_name != "Embedding":
+            self._offer_embedding(data, stack, first)
+            return
+        input_dim = int(first.config.get("input_dim") or 0)
+        if input_dim < vocabulary:
+            self._offer(("edit", {"input_dim": vocabulary}),
+                        f"{first.name} has input_dim {input_dim:,}, but {data.name}'s word indices go up to "
+                        f"{vocabulary - 1:,}: training would stop at the first larger one.",
+                        f"Set input_dim of {first.name} to {vocabulary:,}")
+            return
+        error = stack.check.layers[0].error if stack.check.layers else None
+        self.panel.show_shape_fix(f"{first.name} can't take {data.name}'s texts: {error}" if error else None)
+
+    def _offer_embedding(self, data, stack, first) -> None:
+        """Insert an Embedding when the rest of the stack then takes the data; else a text template."""
+        embedding = LayerSpec("Embedding", {"input_dim": data.text.vocabulary_size,
+                                            "output_dim": EMBEDDING_DIM})
+        text = (f"{data.name} holds word indices: a text model starts with an Embedding, which learns "
+                f"a vector per word; {first.name} would read the indices as amounts.")
+        after = check_stack([embedding, *stack.specs], data.input_shape, stack.num_classes)
+        if len(after.layers) > 1 and not after.layers[0].error and not after.layers[1].error:
+            self._offer(("embedding", embedding), text,
+                        f"Insert Embedding({data.text.vocabulary_size:,}, {EMBEDDING_DIM}) at the top")
+            return
+        template = self._template_for(data)
+        if template is None:
+            self.panel.show_shape_fix(text + " Add one from the palette's Core group.")
+        else:
+            self._offer(("template", template), text, f"Load the {template.title} template")
+
+    def _offer(self, fix: tuple, text: str, button: str) -> None:
+        self._fix = fix
+        self.panel.show_shape_fix(text, button)
+
     @staticmethod
     def _template_for(data):
+        """A template made for data of this shape: for text, one sized by the text set (any length
+        suits it); for images, one of the same sample shape."""
         name = data.name.lower()
-        fitting = [t for t in TEMPLATES if tuple(t.input_shape) == tuple(data.input_shape)]
+        if data.is_text:
+            fitting = [t for t in ALL_TEMPLATES if t.for_text]
+        else:
+            fitting = [t for t in ALL_TEMPLATES if tuple(t.input_shape) == tuple(data.input_shape)
+                       and not t.for_text]
         named = [t for t in fitting if name.startswith(t.dataset.lower())]
         return (named or fitting or [None])[0]
 
@@ -166,7 +248,18 @@ class DataController(QObject):
             return
         kind, template = self._fix
         data = self.panel.dataset
-        if kind == "input":
+        window = self.window
+        if kind == "maxlen":
+            self.panel.apply_text_options(with_options(data.text.options, maxlen=template))
+        elif kind == "embedding":
+            spec = template.copy()
+            spec.config["name"] = naming.unique_name("Embedding", window.stack.names)
+            window.undo_stack.push(commands.AddLayerCommand(window.stack, 0, spec, "Insert Embedding"))
+            window.statusBar().showMessage("Inserted an Embedding layer at the top. Undo with Ctrl+Z.", 8000)
+        elif kind == "edit":
+            label = f"Set input_dim of {window.stack.specs[0].name}"
+            window.undo_stack.push(commands.EditLayerCommand(window.stack, 0, "", None, label, template))
+        elif kind == "input":
             self.window.stack.set_data_shape(data.input_shape, data.num_classes)
             self.window.statusBar().showMessage(
                 f"The model's input is now {_shape(data.input_shape)}, the shape of {data.name}.", 8000)

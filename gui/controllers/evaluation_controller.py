@@ -47,7 +47,7 @@ class EvaluationController(QObject):
     def show(self, evaluation: Evaluation, data, name: str) -> None:
         """Results computed elsewhere (the training worker, after a run)."""
         self.panel.show_evaluation(evaluation, data.x_test, data.class_names,
-                                   f"{name} on the {data.name} test set")
+                                   f"{name} on the {data.name} test set", _sentences(data))
 
     def evaluate(self) -> None:
         """The current model on the current data's test split, without blocking the GUI."""
@@ -101,7 +101,8 @@ class EvaluationController(QObject):
             return
         self._end_thread()
         data = self._data
-        self.panel.show_evaluation(evaluation, data.x_test, data.class_names, self._source)
+        self.panel.show_evaluation(evaluation, data.x_test, data.class_names, self._source,
+                                   _sentences(data))
         run = self.window.training_controller.run
         if run is not None and run.model is self.window.training_controller.model:
             run.test = evaluation.metrics
@@ -112,3 +113,8 @@ class EvaluationController(QObject):
             return
         self._end_thread()
         self.panel.show_message(message)
+
+
+def _sentences(data) -> list[str] | None:
+    """A text set's test sentences, shown in the gallery instead of its word indices."""
+    return data.text.texts_test if data.is_text else None

@@ -17,7 +17,7 @@ from shiboken6 import isValid
 
 from engine.saving import ModelFileError
 from gui import settings
-from gui.files import model_io
+from gui.files import model_io, tokenizer_file
 from gui.files.compile_state import state_from_model
 from gui.files.recent import RecentFiles, fill_recent_menu
 from gui.files.recovery import SessionRecovery
@@ -233,6 +233,9 @@ class FileController(QObject):
             return False
         try:
             model.save(path)
+            encoding = getattr(self.training.model, "text_encoding", None) if trained else None
+            if encoding is not None:  # a text model is useless for sentences without its tokenizer
+                tokenizer_file.write(path, encoding, getattr(self.training.model, "text_class_names", None))
         except ModelFileError as exc:  # folder missing or not writable: the engine says which
             w.show_error(str(exc))
             return False

@@ -1,5 +1,8 @@
 """New from template…: a dialog of starting models; loading one is a single undo step that replaces
-the stack and the compile options, and picks the template's data set when this machine has it."""
+the stack and the compile options, and picks the template's data set when this machine has it.
+
+A text template keeps a text set the user already chose (their own sentences are the point) and
+otherwise picks its own; its vocabulary, sequence length and classes come from that set."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout
 
 from gui.stack import commands
-from gui.stack.templates import TEMPLATES, Template, matching_dataset
+from gui.stack.templates import ALL_TEMPLATES, Template, matching_dataset
 
 
 class TemplateDialog(QDialog):
@@ -16,7 +19,7 @@ class TemplateDialog(QDialog):
         self.setObjectName("templateDialog")
         self.setWindowTitle("New from template")
         self.list = QListWidget(objectName="templateList")
-        self.list.addItems([t.title for t in TEMPLATES])
+        self.list.addItems([t.title for t in ALL_TEMPLATES])
         self.description = QLabel(wordWrap=True, objectName="templateDescription")
         self.description.setMinimumHeight(70)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -34,13 +37,14 @@ class TemplateDialog(QDialog):
         self.list.setCurrentRow(0)
 
     def _describe(self, row: int) -> None:
-        template = TEMPLATES[row]
+        template = ALL_TEMPLATES[row]
         layers = " → ".join(name for name, _ in template.layers)
-        self.description.setText(f"{template.description}\n\n{layers}\nData: {template.dataset}, "
+        data = f"{template.dataset} or another text set" if template.for_text else template.dataset
+        self.description.setText(f"{template.description}\n\n{layers}\nData: {data}, "
                                  f"optimizer: {template.optimizer}")
 
     def chosen(self) -> Template:
-        return TEMPLATES[max(0, self.list.currentRow())]
+        return ALL_TEMPLATES[max(0, self.list.currentRow())]
 
 
 class TemplateController:
@@ -52,7 +56,8 @@ class TemplateController:
         self.window = window
         self.action = QAction("New from &template…", window, shortcut=QKeySequence("Ctrl+Shift+N"))
         self.action.setObjectName("newFromTemplateAction")
-        self.action.setToolTip("Start from a model of the Keras tutorials (MLP, LeNet CNN, CIFAR CNN).")
+        self.action.setToolTip("Start from a model of the Keras tutorials (MLP, LeNet CNN, CIFAR CNN, "
+                               "text classifiers).")
         self.action.triggered.connect(self.choose)
 
     def install_menu(self, menu_bar) -> None:
@@ -75,7 +80,7 @@ class TemplateController:
         note = self._select_dataset(template)
         window = self.window
         window.undo_stack.push(commands.CompositeCommand(f"Load template {template.title}", [
-            commands.ResetStackCommand(window.stack, template.specs(), ""),
+            commands.ResetStackCommand(window.stack, template.specs(window.data_panel.dataset), ""),
             commands.ChangeCompileOptionsCommand(window.compile_panel.model, template.compile_state(), "")]))
         window.stack_controller.select_row(0)
         message = f"Loaded the template {template.title}. Undo (Ctrl+Z) brings your model back."
@@ -84,11 +89,18 @@ class TemplateController:
     def _select_dataset(self, template: Template) -> str:
         """Choose the template's data in the data panel; a note when this machine lacks it."""
         panel = self.window.data_panel
+        if template.for_text and panel.dataset is not None and panel.dataset.is_text:
+            return f"Sized for {panel.dataset.name}."
         names = [panel.combo.itemText(i) for i in range(panel.combo.count())]
         name = matching_dataset(template, names)
+        if name is not None:
+            panel.combo.setCurrentText(name)
+        if template.for_text and (panel.dataset is None or not panel.dataset.is_text):
+            return (f"Note: it is made for text, and {template.dataset} is not available here: "
+                    "choose a text set in the Data panel, then load the template again so its "
+                    "sizes fit that set.")
         if name is None:
             shape = "×".join(map(str, template.input_shape))
             return (f"Note: it is made for {template.dataset} ({shape} inputs), which is not "
                     "available here; choose data of that shape in the Data panel.")
-        panel.combo.setCurrentText(name)
         return ""

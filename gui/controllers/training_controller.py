@@ -170,6 +170,9 @@ class TrainingController(QObject):
             return
         if run is None:
             run = self._new_run(model)
+        run.data = data
+        # Save writes it beside the model file, so a reopened model still reads sentences.
+        model.text_encoding, model.text_class_names = data.text, list(data.class_names)
         self.run, self.model, self.worker = run, model, worker
         self.thread = QThread(window)
         worker.moveToThread(self.thread)
@@ -249,7 +252,7 @@ class TrainingController(QObject):
             return
         self._end_thread()
         run, window = self.run, self.window
-        data = window.data_panel.dataset
+        data = run.data or window.data_panel.dataset  # what it trained on, whatever is shown now
         if result.get("diverged"):
             where = result["diverged"]
             message = where["message"]
@@ -272,7 +275,7 @@ class TrainingController(QObject):
         self.panel.run_list.update_run(run, "stopped" if result.get("stopped") else "")
         window.statusBar().showMessage(text)
         # The views get a copy: the predict panel may predict while Continue trains this model.
-        window.predict.set_model(snapshot(self.model), data.class_names)
+        window.predict.set_model(snapshot(self.model), data.class_names, text=data.text)
         evaluation_controller = getattr(window, "evaluation_controller", None)
         if evaluation_controller is not None:
             if evaluation is not None:

@@ -60,6 +60,9 @@ class TrainingRun:
     divergence: dict | None = None  # {"x", "key", "y", "message"} where the guard stopped it
     test: dict[str, float] | None = None
     last_x: float = 0.0
+    # The data set it last trained on: its class names label the predictions, and for text its
+    # TextEncoding is the only one that numbers words as the model learned them.
+    data: Any = field(default=None, repr=False)
 
     @property
     def name(self) -> str:

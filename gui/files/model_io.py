@@ -11,6 +11,7 @@ import warnings
 from engine.layers import registry
 from engine.models import load_model
 from gui import session
+from gui.files import tokenizer_file
 from gui.files.compile_state import state_from_model
 from gui.stack import compile_options as co
 from gui.stack.layer_spec import LayerSpec
@@ -29,7 +30,12 @@ def read_model(path: str):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = load_model(path)
-    return model, [str(w.message) for w in caught]
+    notes = [str(w.message) for w in caught]
+    if tokenizer_file.takes_word_indices(model):
+        note = tokenizer_file.attach(model, path, input_shape_of(model))
+        if note:
+            notes.insert(0, note)
+    return model, notes
 
 
 def _layer_config(layer) -> dict:

@@ -1,5 +1,6 @@
 """Choose the data set and the validation split; shows what was loaded — sizes, sample images with
-their labels, samples per class — and offers a download for sets not on this machine.
+their labels, samples per class; for a text set the TextDataView (texts, vocabulary, lengths and
+the Tokenizer options) — and offers a download for sets not on this machine.
 
 The panel only shows and asks: downloads, file dialogs and model fixes are the DataController's.
 Its `dataset` is always a loaded set and the combo always names it; choosing a set that is not
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
 from engine.datasets import DatasetError
 from gui.data_sources import Dataset, DataSource, available_sources
 from gui.panels.data_preview import ClassCounts, SampleGrid
+from gui.panels.text_data_view import TextDataView
+from gui.text_data import TextOptions, revectorize
 
 
 def _megabytes(size: int | None) -> str:
@@ -50,6 +53,8 @@ class DataPanel(QGroupBox):
     cancelDownloadRequested = Signal()
     openRequested = Signal(str)            # "file" or "folder"
     shapeFixRequested = Signal()
+    textOptionsRequested = Signal(object)  # TextOptions: the Tokenizer's Apply (see apply_text_options)
+    busy = Signal(str)                     # what a slow load is doing ("" when done), for the status bar
 
     def __init__(self, sources: list[DataSource] | None = None, parent=None) -> None:
         super().__init__("Data", parent)
@@ -58,6 +63,7 @@ class DataPanel(QGroupBox):
         self.dataset: Dataset | None = None
         self.pending: DataSource | None = None  # a set the user chose that is not on this machine
         self.downloading = False
+        self.text_options = TextOptions()  # for the next text set loaded; Apply changes it
         self._cache: dict[str, Dataset] = {}
         self._loaded = -1
         self._build()
@@ -70,6 +76,7 @@ class DataPanel(QGroupBox):
         self.download_button.clicked.connect(lambda: self.downloadRequested.emit(self.pending))
         self.cancel_button.clicked.connect(self.cancelDownloadRequested)
         self.fix_button.clicked.connect(self.shapeFixRequested)
+        self.text_view.optionsApplied.connect(self.textOptionsRequested)
 
     def _build(self) -> None:
         self.combo = QComboBox(objectName="datasetCombo")
@@ -78,7 +85,9 @@ class DataPanel(QGroupBox):
                               "Hornbook's cache.")
         self.open_button = QToolButton(objectName="openDataButton", text="Open…")
         self.open_button.setToolTip("Open your own data: a Keras .npz, a .csv, IDX files, a CIFAR "
-                                    "archive, or a folder of images in one subfolder per class.")
+                                    "archive, a folder of images in one subfolder per class; or text: "
+                                    "a .csv/.tsv of text and label columns, a folder of .txt files in "
+                                    "one subfolder per class.")
         self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.download_label = QLabel(objectName="downloadLabel", wordWrap=True)
         self.download_button = QPushButton("Download", objectName="downloadButton")
@@ -108,6 +117,8 @@ class DataPanel(QGroupBox):
         self.preview = QTabWidget(objectName="dataPreviewTabs")
         self.preview.addTab(self.grid, "Samples")
         self.preview.addTab(self.class_counts, "Classes")
+        self.text_view = TextDataView()
+        self.text_view.setVisible(False)
         form = QFormLayout(self)
         form.addRow("&Dataset", _row(self.combo, self.open_button))
         form.addRow(self.download_row)
@@ -115,6 +126,7 @@ class DataPanel(QGroupBox):
         form.addRow(self.counts)
         form.addRow(self.fix_row)
         form.addRow(self.preview)
+        form.addRow(self.text_view)
 
     def _add_item(self, source: DataSource) -> None:
         self.combo.addItem(source.name)
@@ -123,12 +135,14 @@ class DataPanel(QGroupBox):
     def _mark(self, index: int) -> None:
         """An arrow icon and a tooltip on entries that must be downloaded first."""
         source = self.sources[index]
-        here = source.available()
-        arrow = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
-        self.combo.setItemIcon(index, QIcon() if here else arrow)
+        missing = source.missing_message()
+        icon = QStyle.StandardPixmap.SP_ArrowDown if source.downloadable else \
+            QStyle.StandardPixmap.SP_MessageBoxInformation
+        self.combo.setItemIcon(index, QIcon() if missing is None else self.style().standardIcon(icon))
         size = _megabytes(source.download_size)
-        tip = source.path or ("On this machine." if here else
-                              f"Not on this machine: choose it to download ({size}).")
+        tip = source.path or ("On this machine." if missing is None else
+                              f"Not on this machine: choose it to download ({size})." if source.downloadable
+                              else missing)
         self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
     # --- choosing and loading ---------------------------------------------------------------------
@@ -191,14 +205,48 @@ class DataPanel(QGroupBox):
         return True
 
     def _read(self, source: DataSource) -> Dataset | None:
+        if source.is_text:  # 50,000 reviews take seconds to tokenize: say what is going on
+            self._say_busy(f"Reading and tokenizing {source.name}…")
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return source.load()
+            return source.load(self.text_options)
         except (DatasetError, OSError, ValueError, MemoryError) as exc:
             self.failed.emit(f"Could not load {source.name}: {exc}")
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
+            self._show_counts()
+            if source.is_text:
+                self.busy.emit("")  # done: the status bar may say something else
+
+    def _say_busy(self, message: str) -> None:
+        self.busy.emit(message)
+        self.counts.setText(message)
+        self.counts.repaint()  # painted now: the work that follows keeps the event loop busy
+
+    def apply_text_options(self, options: TextOptions) -> bool:
+        """Re-encode the loaded text set with `options` (the Tokenizer's Apply); the model's input
+        follows through datasetChanged. On an error the set stays as it was."""
+        data = self.dataset
+        if data is None or not data.is_text:
+            return False
+        self._say_busy(f"Encoding {data.name} with the new Tokenizer options…")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            encoded = revectorize(data, options)
+        except (ValueError, MemoryError) as exc:
+            self.failed.emit(f"Could not encode {data.name}: {exc}")
+            self._show_counts()
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            self.busy.emit("")
+        self.text_options = options
+        self._cache[data.name] = self.dataset = encoded
+        self._show_counts()
+        self._show_preview()
+        self.datasetChanged.emit(encoded)
+        return True
 
     def _revert(self) -> None:
         """Back to the entry of the loaded set, without reloading it."""
@@ -213,6 +261,11 @@ class DataPanel(QGroupBox):
             self.failed.emit(f"{self.pending.name} is downloading; wait for it or cancel it first.")
             return
         self.pending = source
+        if not source.downloadable:  # a system package: say how to install it
+            self.download_label.setText(source.missing_message() or f"{source.name} is not on this machine.")
+            self.download_button.setVisible(False)
+            self.download_row.setVisible(True)
+            return
         self.download_label.setText(f"{source.name} is not on this machine. Download it "
                                     f"({_megabytes(source.download_size)}) into Hornbook's cache?")
         self.download_button.setVisible(True)
@@ -267,16 +320,24 @@ class DataPanel(QGroupBox):
 
     def _show_counts(self) -> None:
         if self.dataset is None:
+            self.counts.clear()
             return
-        n = len(self.dataset.x_train)
+        data = self.dataset
+        n = len(data.x_train)
         val = int(n * self.validation_split.value())
-        shape = "×".join(map(str, self.dataset.input_shape))
-        self.counts.setText(f"{n - val:,} training · {val:,} validation · "
-                            f"{len(self.dataset.x_test):,} test samples\n"
-                            f"samples {shape} ({self.dataset.x_train.dtype}), "
-                            f"{self.dataset.num_classes} classes")
+        shape = "×".join(map(str, data.input_shape))
+        what = (f"texts as {data.text.maxlen} word indices" if data.is_text
+                else f"samples {shape}") + f" ({data.x_train.dtype})"
+        self.counts.setText(f"{n - val:,} training · {val:,} validation · {len(data.x_test):,} test "
+                            f"samples\n{what}, {data.num_classes} classes")
 
     def _show_preview(self) -> None:
+        """The sample grid for images, the text view for text; only the one shown is filled."""
         data = self.dataset
+        self.preview.setVisible(not data.is_text)
+        self.text_view.setVisible(data.is_text)
+        if data.is_text:
+            self.text_view.set_dataset(data)
+            return
         self.grid.set_samples(data.x_train, data.y_train, data.class_names)
         self.class_counts.set_counts(data.y_train, data.class_names)

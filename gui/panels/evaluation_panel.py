@@ -1,5 +1,6 @@
 """The evaluation view: test loss and metrics, the confusion matrix, per-class precision and recall,
-and a gallery of the samples behind any cell (the mistakes by default)."""
+and a gallery of the samples behind any cell (the mistakes by default): thumbnails of images, or
+the sentences of a text set."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ class EvaluationPanel(QWidget):
         self.gallery = MistakesGallery()
         self.evaluation: Evaluation | None = None
         self.images: np.ndarray | None = None
+        self.sentences: list[str] | None = None  # a text set's test texts, row for row with images
         self.class_names: list[str] = []
         self.counts = np.zeros((0, 0), np.int64)
         self._gallery_pending = False
@@ -74,7 +76,7 @@ class EvaluationPanel(QWidget):
         column.addWidget(self.gallery, 1)
         right.addWidget(gallery)
         right.setSizes([220, 400])
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.matrix)
         split.addWidget(right)
         split.setSizes([600, 400])
@@ -87,9 +89,14 @@ class EvaluationPanel(QWidget):
         self.summary.setText(text)
 
     def show_evaluation(self, evaluation: Evaluation, images: np.ndarray | None,
-                        class_names: list[str], source: str) -> None:
-        """`images`: the test images as the data set holds them, for the thumbnails."""
+                        class_names: list[str], source: str,
+                        sentences: list[str] | None = None) -> None:
+        """`images`: the test images as the data set holds them, for the thumbnails; for a text
+        set its word indices, and its `sentences` are shown instead."""
         self.evaluation, self.images = evaluation, images
+        self.sentences = sentences
+        if self.sentences is not None:  # sentences need the width more than the matrix does
+            self.split.setSizes([400, 600])
         metrics = evaluation.metrics
         figures = [f"loss {metrics['loss']:.4f}"] + [
             f"{k} {v:.2%}" if "accuracy" in k else f"{k} {v:.4g}"
@@ -147,7 +154,7 @@ class EvaluationPanel(QWidget):
         wrong = np.flatnonzero(e.true != e.predicted)
         order = wrong[np.argsort(-e.confidence[wrong], kind="stable")]
         shown = self.gallery.show_samples(order, self.images, e.true, e.predicted, e.confidence,
-                                          self.class_names)
+                                          self.class_names, self.sentences)
         more = f" (the {shown} most confident shown)" if shown < len(order) else ""
         self.gallery_caption.setText(f"Mistakes: {len(order):,}{more}. Click a cell of the "
                                      "matrix to see its samples.")
@@ -163,7 +170,7 @@ class EvaluationPanel(QWidget):
         sign = 1.0 if true == predicted else -1.0
         order = members[np.argsort(sign * e.confidence[members], kind="stable")]
         shown = self.gallery.show_samples(order, self.images, e.true, e.predicted, e.confidence,
-                                          self.class_names)
+                                          self.class_names, self.sentences)
         more = f", {shown} shown" if shown < len(order) else ""
         t, p = self.class_names[true], self.class_names[predicted]
         self.gallery_caption.setText(f"True {t}, predicted {p}: {len(order):,} samples{more}.")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,9 +28,11 @@ from gui.canvas.image_file import IMAGE_PATTERNS, ImageFileError, picture_to_inp
 from gui.canvas.model_input import ImageInput, as_probabilities, image_input_for, reads_digits
 from gui.canvas.pen_width import PenWidthControl
 from gui.canvas.preprocess import MNIST_SIZE, drawing_to_mnist
+from gui.files.tokenizer_file import takes_word_indices
 from gui.panels.feature_maps import FeatureMapsView
 from gui.panels.probability_bars import ProbabilityBars
 from gui.panels.sample_correction import CorrectionRow
+from gui.panels.text_predict import TYPE_HINT_TEXT, TextPredictInput
 from gui.user_samples import UserSampleStore
 
 NO_MODEL_TEXT = "No model yet — train one or load a model"
@@ -37,6 +40,7 @@ DRAW_HINT_TEXT = "Draw a digit to see the prediction"
 OPEN_HINT_TEXT = "Open or drop an image to see the prediction"
 _PREVIEW_SIDE = 112  # 4x the 28 px input, nearest-neighbour so pixels stay visible
 _MNIST_INPUT = ImageInput((MNIST_SIZE, MNIST_SIZE), MNIST_SIZE, MNIST_SIZE, 1)
+_TEXT_BAR_ROWS_PX = 40
 
 
 class PredictPanel(QWidget):
@@ -58,6 +62,7 @@ class PredictPanel(QWidget):
         self._picture_input: np.ndarray | None = None  # … converted for the current model
         self._digit: np.ndarray | None = None  # the current 28×28 digit, for "Wrong? It's a …"
         self._probs: np.ndarray | None = None
+        self._text_mode = False  # a model of word sequences: the sentence box replaces the canvas
         self._build()
         # Mouse moves arrive far faster than a forward pass is worth running; a 0 ms
         # single-shot timer folds every change queued in one event-loop turn into one
@@ -71,6 +76,7 @@ class PredictPanel(QWidget):
         self.clear_button.clicked.connect(self.canvas.clear)
         self.open_button.clicked.connect(self._choose_image)
         self.correction.labelChosen.connect(self.keep_as)
+        self.text_input.sentenceChanged.connect(self._refresh)  # debounced there
         self.set_model(None)
 
     def _build(self) -> None:
@@ -103,9 +109,15 @@ class PredictPanel(QWidget):
         self.correction = CorrectionRow(self)
         self.feature_maps = FeatureMapsView(self)
 
-        left = QVBoxLayout()
+        drawing = QWidget(self)
+        left = QVBoxLayout(drawing)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.canvas, 1)
         left.addLayout(tools)
+        self.text_input = TextPredictInput(self)
+        self.input_pages = QStackedWidget(self)
+        self.input_pages.addWidget(drawing)
+        self.input_pages.addWidget(self.text_input)
         right = QVBoxLayout()
         right.addWidget(self.predicted_label)
         right.addWidget(self.message)
@@ -113,10 +125,12 @@ class PredictPanel(QWidget):
         right.addWidget(self.input_view)
         right.addWidget(self.bars, 1)
         right.addWidget(self.correction)
+        right.addStretch(0)  # takes the spare room in text mode, where the bars keep to their rows
+        self._prediction_column = right
         top = QWidget(self)
         row = QHBoxLayout(top)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(left, 3)
+        row.addWidget(self.input_pages, 3)
         row.addLayout(right, 2)
         maps_box = QGroupBox("What the convolutions see", self, objectName="featureMapsBox")
         box_layout = QVBoxLayout(maps_box)
@@ -126,37 +140,64 @@ class PredictPanel(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(top)
         self.splitter.addWidget(maps_box)
+        self.maps_box = maps_box
         self.splitter.setStretchFactor(0, 1)
         QVBoxLayout(self).addWidget(self.splitter)
 
     # ---- public API -------------------------------------------------------------
-    def set_model(self, model: Any, class_names: Sequence[str] | None = None) -> None:
+    def set_model(self, model: Any, class_names: Sequence[str] | None = None,
+                  text: Any = None) -> None:
         """Use `model` (an engine model with `input_shape` and `predict`) or None; `class_names`
-        label its outputs (digits 0..n-1 when None or of the wrong length)."""
+        label its outputs (digits 0..n-1 when None or of the wrong length). `text`: the
+        TextEncoding a model of word sequences was trained with (else its `text_encoding`, set
+        when it was opened with its tokenizer file)."""
         self._model = model
         self._class_names = [str(n) for n in class_names] if class_names is not None else None
         self._target, self._target_error = _MNIST_INPUT, None
-        if model is not None:
+        self._set_text_mode(model, text)
+        if model is not None and not self._text_mode:
             try:
                 self._target = image_input_for(model)
             except Exception as exc:  # any odd model must not crash the UI
                 self._target_error = f"Can't predict: {exc}"
-        drawable = self._target.drawable and self._target_error is None
+        drawable = self._target.drawable and self._target_error is None and not self._text_mode
         self.canvas.set_drawing_enabled(drawable)
         self.pen_width.setEnabled(drawable)
         # Your own samples are digits: the row is there only for a digit model.
-        self.correction.setVisible(model is None or (self._target_error is None and
-                                                     reads_digits(self._target, class_names)))
+        self.correction.setVisible(not self._text_mode and (model is None or (
+            self._target_error is None and reads_digits(self._target, class_names))))
         self.canvas.set_hint(DRAW_HINT if drawable else
                              f"This model takes {self._target.describe()} images: open or drop "
                              "a picture")
         self.input_caption.setText(f"Model input ({self._target.describe()})")
-        self.feature_maps.set_model(model if self._target_error is None else None)
+        self.feature_maps.set_model(model if self._target_error is None and not self._text_mode
+                                    else None)
         # Room for the maps when there are any; else just their one-line explanation.
         self.splitter.setSizes([1000, 200 if self.feature_maps.has_convolutions() else 1])
         self._picture_input = None
         self._show_picture_note()
         self._refresh()
+
+    def _set_text_mode(self, model: Any, text: Any) -> None:
+        """Sentence box instead of canvas for a model whose first layer is an Embedding."""
+        self._text_mode = model is not None and takes_word_indices(model)
+        self.input_pages.setCurrentWidget(self.text_input if self._text_mode else
+                                          self.input_pages.widget(0))
+        for widget in (self.input_caption, self.input_view, self.maps_box):
+            widget.setVisible(not self._text_mode)
+        # A handful of topics spread over the full height reads badly: rows of a usual height.
+        self.bars.setMaximumHeight(_TEXT_BAR_ROWS_PX * _outputs(model) if self._text_mode else 16777215)
+        self._prediction_column.setStretch(self._prediction_column.count() - 1, int(self._text_mode))
+        if not self._text_mode:
+            return
+        text = text if text is not None else getattr(model, "text_encoding", None)
+        if self._class_names is None:
+            self._class_names = getattr(model, "text_class_names", None)
+        if text is None:
+            self._target_error = ("This model reads word indices, but the tokenizer it was trained "
+                                  "with is unknown (no .tokenizer.json beside its file): train it "
+                                  "on a text set to predict sentences.")
+        self.text_input.set_encoding(text)
 
     def open_image(self, path: str | Path) -> bool:
         """Show and predict the picture in `path`; False (and a message) if it can't be used."""
@@ -233,6 +274,8 @@ class PredictPanel(QWidget):
 
     def _input_image(self) -> np.ndarray | None:
         """What the model gets now: the picture converted for it, else the drawing, else None."""
+        if self._text_mode:
+            return None
         if self._picture is not None and not self.canvas.has_picture():
             self._picture = self._picture_input = None  # the user drew over it
         if self._picture is not None:
@@ -265,10 +308,15 @@ class PredictPanel(QWidget):
             return self._reset_prediction(NO_MODEL_TEXT)
         if self._target_error is not None:
             return self._reset_prediction(self._target_error)
-        if image is None:
+        if self._text_mode:
+            if not self.text_input.has_sentence():
+                return self._reset_prediction(TYPE_HINT_TEXT)
+            x = self.text_input.batch()
+        elif image is None:
             return self._reset_prediction(DRAW_HINT_TEXT if self._target.drawable
                                           else OPEN_HINT_TEXT)
-        x = self._target.batch(image)
+        else:
+            x = self._target.batch(image)
         try:
             probs, note = as_probabilities(self._run_model(x))
             names = self._names_for(probs.size)
@@ -279,7 +327,8 @@ class PredictPanel(QWidget):
         best = int(np.argmax(probs))
         self.predicted_label.setText(f"{names[best]} — {100.0 * probs[best]:.1f}%{note}")
         self.predictionUpdated.emit()
-        self.feature_maps.set_input(x)  # after the bars, throttled: the bars must not wait
+        if not self._text_mode:
+            self.feature_maps.set_input(x)  # after the bars, throttled: the bars must not wait
 
     def _run_model(self, x: np.ndarray) -> np.ndarray:
         # predict_on_batch is one forward pass; predict() adds batching and callback set-up that
@@ -303,6 +352,13 @@ class PredictPanel(QWidget):
         if self._class_names is not None and len(self._class_names) == n:
             return self._class_names
         return [str(i) for i in range(n)]
+
+
+def _outputs(model: Any) -> int:
+    try:
+        return max(1, int(model.output_shape[-1]))
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return 10
 
 
 def _qimage(pixels: np.ndarray) -> QImage:

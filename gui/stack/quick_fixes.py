@@ -11,7 +11,13 @@ import math
 from dataclasses import dataclass, field
 
 from gui.stack.layer_spec import LayerSpec
-from gui.stack.validation import CONFIG_ERRORS, StackCheck, check_layer, check_stack
+from gui.stack.validation import (
+    CONFIG_ERRORS,
+    StackCheck,
+    check_layer,
+    check_stack,
+    vocabulary_problem,
+)
 
 
 @dataclass
@@ -36,13 +42,16 @@ def _size(shape: tuple) -> int:
 
 
 def fixes_for(specs: list[LayerSpec], check: StackCheck, row: int, data_shape: tuple,
-              num_classes: int | None) -> list[QuickFix]:
+              num_classes: int | None, vocabulary_size: int | None = None) -> list[QuickFix]:
     """The fixes for the layer at `row`, the most likely first; [] when it has no error."""
     layer_check = check.layers[row] if row < len(check.layers) else None
     if layer_check is None or not layer_check.error:
         return []
     spec, shape = specs[row], layer_check.input_shape
     fixes: list[QuickFix] = []
+    if vocabulary_problem(spec, vocabulary_size) is not None:
+        fixes.append(QuickFix(f"Set input_dim of {spec.name} to {vocabulary_size}",
+                              "edit", row, changes={"input_dim": vocabulary_size}))
     if shape is not None and len(shape) > 2:
         fixes += _flatten_fix(specs, row, shape, num_classes)
     if shape is not None:

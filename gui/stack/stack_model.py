@@ -69,6 +69,7 @@ class LayerStackModel(QAbstractListModel):
         self._specs: list[LayerSpec] = naming.assign_names(list(specs or []))
         self.input_shape: tuple = (28, 28)
         self.num_classes: int | None = 10
+        self.vocabulary_size: int | None = None  # text data: the word indices an Embedding must take
         self.source_token = str(id(self))  # tells our own drags from another window's
         self._recheck()
 
@@ -121,10 +122,17 @@ class LayerStackModel(QAbstractListModel):
         self.input_shape, self.num_classes = tuple(input_shape), num_classes
         self._changed()
 
+    def set_vocabulary_size(self, size: int | None) -> None:
+        if size != self.vocabulary_size:
+            self.vocabulary_size = size
+            self._changed()
+
     def _recheck(self) -> None:
-        self.check: StackCheck = check_stack(self._specs, self.input_shape, self.num_classes)
+        self.check: StackCheck = check_stack(self._specs, self.input_shape, self.num_classes,
+                                             self.vocabulary_size)
         self.fixes: dict[int, list[QuickFix]] = {
-            row: fixes_for(self._specs, self.check, row, self.input_shape, self.num_classes)
+            row: fixes_for(self._specs, self.check, row, self.input_shape, self.num_classes,
+                           self.vocabulary_size)
             for row, layer in enumerate(self.check.layers) if layer.error}
 
     def _changed(self) -> None:

@@ -55,15 +55,33 @@ def _error_text(exc: Exception) -> str:
     return text.strip("'\"") if isinstance(exc, KeyError) else text
 
 
-def check_stack(specs: list[LayerSpec], input_shape: tuple, num_classes: int | None) -> StackCheck:
-    """Walk the stack: each layer's output shape and parameter count, or the reason it fails."""
+def vocabulary_problem(spec: LayerSpec, vocabulary_size: int | None) -> str | None:
+    """Why an Embedding reading the data's word indices would index past its table, or None.
+
+    Shapes alone cannot tell: the engine raises only when a too-large index arrives in training."""
+    input_dim = spec.config.get("input_dim")
+    if spec.class_name != "Embedding" or vocabulary_size is None or not isinstance(input_dim, int):
+        return None
+    if input_dim >= vocabulary_size:
+        return None
+    return (f"input_dim {input_dim} is below the text data's vocabulary of {vocabulary_size} "
+            f"(word indices up to {vocabulary_size - 1}): those words would be out of range. "
+            f"Set input_dim to {vocabulary_size}.")
+
+
+def check_stack(specs: list[LayerSpec], input_shape: tuple, num_classes: int | None,
+                vocabulary_size: int | None = None) -> StackCheck:
+    """Walk the stack: each layer's output shape and parameter count, or the reason it fails.
+    `vocabulary_size`: for text data, the word indices it holds (see vocabulary_problem)."""
     checks: list[LayerCheck] = []
     problem = None
     shape: tuple | None = (None, *input_shape)
+    reads_data = True  # the layer gets the data's own values (only InputLayers before it)
     for index, spec in enumerate(specs):
         if shape is None:
             checks.append(LayerCheck(None, 0, None))
             continue
+        first, reads_data = reads_data, reads_data and spec.class_name == "InputLayer"
         try:
             out, params = check_layer(spec, shape)
         except CONFIG_ERRORS as exc:
@@ -76,7 +94,10 @@ def check_stack(specs: list[LayerSpec], input_shape: tuple, num_classes: int | N
             problem = problem or f"Layer {index + 1} ({spec.name}): {message}"
             shape = None
             continue
-        checks.append(LayerCheck(out, params, None, shape))
+        message = vocabulary_problem(spec, vocabulary_size) if first else None
+        checks.append(LayerCheck(out, params, message, shape))
+        if message is not None:
+            problem = problem or f"Layer {index + 1} ({spec.name}): {message}"
         shape = out
     if not specs:
         problem = "The model has no layers yet: add layers from the palette."

@@ -60,3 +60,50 @@ def open_window(qtbot, sources=None) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+WEATHER = {"rain": ["grey clouds and heavy rain all day", "wet streets and a cold wind",
+                    "rain again so take an umbrella", "storm clouds gather over the hills tonight",
+                    "a drizzle that never stops"],
+           "sun": ["bright sun and a clear blue sky", "a warm dry afternoon in the park",
+                   "sunny and hot take a hat", "not a cloud in the sky today",
+                   "the sun shines on the hills all week long and the evenings stay warm and bright"]}
+
+
+def text_table(path: Path, repeat: int = 3) -> Path:
+    """A .csv of (text, label) rows, the labels as words: 30 rows, two classes."""
+    lines = ["text,label"]
+    for _ in range(repeat):
+        for label, texts in WEATHER.items():
+            lines += [f"{text},{label}" for text in texts]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def text_folder(root: Path) -> Path:
+    """root/happy/*.txt and root/sad/*.txt: six short texts per class."""
+    moods = {"happy": ["what a lovely day", "we laughed all evening", "the best news this year",
+                       "a party with old friends", "joy and music", "smiles everywhere"],
+             "sad": ["the rain will not stop", "we missed the last train", "a long grey winter",
+                     "nobody came to the party", "tears and silence", "lost my keys again"]}
+    for mood, texts in moods.items():
+        (root / mood).mkdir(parents=True)
+        for i, text in enumerate(texts):
+            (root / mood / f"{i}.txt").write_text(text + "\n", encoding="utf-8")
+    return root
+
+
+IMDB_WORDS = {"the": 1, "film": 2, "was": 3, "great": 4, "awful": 5, "plot": 6, "and": 7, "acting": 8}
+
+
+def imdb_files(n: int = 8) -> tuple[bytes, bytes]:
+    """(imdb.npz, imdb_word_index.json) in Keras' layout: reviews as object arrays of word ranks
+    (load_data shifts them by index_from=3), labels 0 negative / 1 positive."""
+    import json
+    good, bad = [1, 2, 3, 4], [1, 6, 7, 8, 3, 5]
+    reviews = np.empty(n, dtype=object)
+    reviews[:] = [good if i % 2 else bad for i in range(n)]
+    labels = (np.arange(n) % 2).astype(np.int64)
+    buffer = io.BytesIO()
+    np.savez(buffer, x_train=reviews, y_train=labels, x_test=reviews[: n // 2], y_test=labels[: n // 2])
+    return buffer.getvalue(), json.dumps(IMDB_WORDS).encode()
