@@ -169,7 +169,11 @@ class FeatureMapsView(QWidget):
 
     def _build_sections(self, count: int) -> None:
         while len(self._sections) > count:
-            self._sections.pop().deleteLater()
+            # Hidden now: deleteLater waits for the event loop, and a grab or paint before it
+            # would still show the old model's section.
+            section = self._sections.pop()
+            section.hide()
+            section.deleteLater()
         while len(self._sections) < count:
             section = _Section(self._row)
             self._row_layout.addWidget(section)
