@@ -13,6 +13,12 @@ Without PyTorch a hand-written NumPy CNN (textbook im2col, no buffer reuse) stan
 
     python benchmarks/bench_cnn.py                      # both models, all cores
     python benchmarks/bench_cnn.py --threads 1 --model cifar --profile
+    python benchmarks/bench_cnn.py --threads 1,2        # each count in its own process, then
+                                                        # a table of ratios and parallel speedups
+
+Timings are only as good as the machine is quiet: every round prints the load average, and a
+ratio measured while other programs kept the cores busy is flagged as unreliable (PyTorch's
+OpenMP threads suffer more than ours from sharing cores, which flatters the engine).
 
 Goals (issue "Engine depth"): engine / PyTorch ≤ 1.25 for (a), ≤ 1.5 for (b).
 """
@@ -23,6 +29,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,8 +42,9 @@ SPECS = {"mnist": ((28, 28, 1), 128), "cifar": ((32, 32, 3), 64)}
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["mnist", "cifar", "both"], default="both")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
-                        help="threads for PyTorch and for NumPy's BLAS (default: all cores)")
+    parser.add_argument("--threads", type=_thread_counts, default=[os.cpu_count() or 1],
+                        help="threads for PyTorch and for NumPy's BLAS (default: all cores); "
+                             "a list such as 1,2 runs each count in a fresh process")
     parser.add_argument("--batches", type=int, default=50, help="timed steps per round")
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps before each round")
     parser.add_argument("--reps", type=int, default=3, help="timed rounds per contender")
@@ -44,13 +52,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-torch", action="store_true", help="use the NumPy reference instead")
     parser.add_argument("--profile", action="store_true",
                         help="afterwards, time the engine's layers one by one and cProfile a round")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.thread_counts, args.threads = args.threads, args.threads[0]
+    return args
+
+
+def _thread_counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive thread counts, got {text!r}")
+    return counts
 
 
 ARGS = parse_args(None if __name__ == "__main__" else [])
 # BLAS reads its thread count when it loads, so this must precede the first NumPy import.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = str(ARGS.threads)
+BUSY_LOAD = 0.5  # a 1-minute load average above this (beyond our own run) means shared cores
 
 import numpy as np  # noqa: E402
 
@@ -230,15 +248,57 @@ def run(which: str, torch_ok: bool) -> float | None:
               f"({medians[name] / ARGS.batches * 1e3:.1f} ms/batch; min {min(t):.3f}, "
               f"max {max(t):.3f})")
     ratio = medians["engine"] / medians[reference]
+    fastest = min(times["engine"]) / min(times[reference])
     verdict = "met" if ratio <= GOALS[which] else "MISSED"
-    print(f"  engine / {reference} = {ratio:.3f}  (goal ≤ {GOALS[which]}"
-          f"{'' if torch_ok else ', which is set against PyTorch'}: {verdict})")
+    print(f"  engine / {reference} = {ratio:.3f} (medians; fastest rounds {fastest:.3f})  "
+          f"(goal ≤ {GOALS[which]}{'' if torch_ok else ', which is set against PyTorch'}: "
+          f"{verdict})")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    if load > BUSY_LOAD + ARGS.threads:
+        print(f"  WARNING: load average {load:.2f} with {os.cpu_count()} CPUs — other programs "
+              "shared the cores, so this ratio is unreliable; rerun on a quiet machine")
+    print(f"RESULT {which} threads={ARGS.threads} engine_ms={medians['engine'] / ARGS.batches * 1e3:.2f} "
+          f"ref_ms={medians[reference] / ARGS.batches * 1e3:.2f} ratio={ratio:.4f} "
+          f"fastest={fastest:.4f} load={load:.2f}")
     if ARGS.profile:
         profile_engine(model, xs, ys, ARGS.batches)
     return ratio
 
 
+def compare_thread_counts() -> int:
+    """Run this script once per thread count (BLAS fixes its threads when it loads), then tabulate
+    the ratios and each contender's speedup over its own first count."""
+    forwarded, skip = [], False  # every option but --threads (and --profile)
+    for arg in sys.argv[1:]:
+        if not skip and arg not in ("--threads", "--profile") and not arg.startswith("--threads="):
+            forwarded.append(arg)
+        skip = arg == "--threads"
+    rows: dict[tuple[str, int], dict[str, float]] = {}
+    for count in ARGS.thread_counts:
+        print(f"\n##### --threads {count}", flush=True)
+        done = subprocess.run([sys.executable, __file__, "--threads", str(count), *forwarded],
+                              capture_output=True, text=True, check=False)
+        print(done.stdout, end="")
+        if done.returncode:
+            print(done.stderr, file=sys.stderr)
+            return done.returncode
+        for line in done.stdout.splitlines():
+            if line.startswith("RESULT "):
+                which, *fields = line.split()[1:]
+                values = dict(field.split("=") for field in fields)
+                rows[(which, int(values.pop("threads")))] = {k: float(v) for k, v in values.items()}
+    print("\nmodel  threads  engine ms  ref ms  ratio (fastest)  engine speedup  ref speedup  load")
+    for (which, count), row in rows.items():
+        base = rows.get((which, ARGS.thread_counts[0]), row)
+        print(f"{which:<6} {count:>7}  {row['engine_ms']:9.1f}  {row['ref_ms']:6.1f}  "
+              f"{row['ratio']:5.3f} ({row['fastest']:5.3f})  {base['engine_ms'] / row['engine_ms']:14.2f}"
+              f"  {base['ref_ms'] / row['ref_ms']:11.2f}  {row['load']:.2f}")
+    return 0
+
+
 def main() -> int:
+    if len(ARGS.thread_counts) > 1:
+        return compare_thread_counts()
     torch_ok = False
     if not ARGS.no_torch:
         try:

@@ -2,11 +2,14 @@
 
 The work behind Conv1D/Conv2D. Every window of the (padded) input is a row of an im2col matrix
 (M, K), M = batch·oh·ow, K = kh·kw·channels, and the output is that matrix times the kernel (K, F).
-The batch is processed in chunks whose im2col block fits the L2 cache: the copy writes it, the
-matrix product reads it back at once, and a `finish` step (bias, activation) runs on the chunk's
-output while that too is still in cache. Measured on the benchmark CNNs this runs about twice
-as fast as building the whole matrix first; the loop is over chunks of samples, and within a
-chunk over kernel taps only, never over single samples or pixels.
+The batch is processed in chunks whose im2col block fits the L2 cache: the chunk is padded, its
+windows copied, and the matrix product reads them back at once; a `finish` step (bias, activation)
+runs on the chunk's output while that too is still in cache. Measured on the benchmark CNNs this
+runs about twice as fast as building the whole matrix first. The backward pass makes ONE pass over
+the chunks for everything — the activation's derivative, kernel and bias gradients, and d x — so
+each chunk's d z is used while still in cache and the cores meet once per layer, not twice. The
+loop is over chunks of samples, and within a chunk over kernel taps only, never over single
+samples or pixels.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from engine.layers import _parallel
 # Below this many channels per group a row-major copy would move runs of 1–7 values.
 CHANNEL_MAJOR_BELOW = 8
 CHUNK_BYTES = 1 << 20
+# Partial kernel gradients per backward pass: enough for the cores to share the work by claiming
+# slots, few enough that adding them up stays cheap.
+SLOTS = 8
 
 
 class Correlator:
@@ -30,23 +36,23 @@ class Correlator:
         self.groups = groups
         self.ws = im.Workspace()
 
-    def chunks(self, source: np.ndarray, geo: im.Geometry, out_channels: int = 0) -> list[slice]:
-        """Sample ranges whose im2col block plus output rows take about CHUNK_BYTES each (with
-        few input channels the output rows are the bigger part)."""
-        n, c = source.shape[0], source.shape[-1]
-        per_sample = geo.out_hw[0] * geo.out_hw[1] * (geo.kernel[0] * geo.kernel[1] * c
-                                                     + out_channels)
-        return im.batch_chunks(n, per_sample * source.itemsize, CHUNK_BYTES,
-                               _parallel.workers())
+    def chunks(self, n: int, per_sample: int) -> list[slice]:
+        """Sample ranges of about CHUNK_BYTES each, given one sample's working set in bytes."""
+        return im.batch_chunks(n, per_sample, CHUNK_BYTES, _parallel.workers())
 
-    def im2col(self, source: np.ndarray, geo: im.Geometry, part: slice, size: int,
-               key: str = "cols") -> np.ndarray:
-        """The windows of samples `part` copied into a reused buffer of room for `size` samples."""
+    def padded(self, x: np.ndarray, geo: im.Geometry, room: int, key: str) -> np.ndarray:
+        """The chunk x (m, h, w, c) with geo's zero border, in a reused buffer for `room` samples
+        (x itself when unpadded). Padding chunk by chunk keeps the copy in cache and on all cores."""
+        return im.pad_into(self.ws, x, geo, key=key, room=room)
+
+    def im2col(self, source: np.ndarray, geo: im.Geometry, room: int, key: str) -> np.ndarray:
+        """The windows of the padded chunk `source` (m, hp, wp, c) copied into a reused buffer
+        with room for `room` samples (chunks differ in size by one sample at most)."""
         c = source.shape[-1]
-        cols = im.cols_buffer(self.ws, key, geo, size, c, self.groups, source.dtype,
+        cols = im.cols_buffer(self.ws, key, geo, room, c, self.groups, source.dtype,
                               channel_major=c // self.groups < CHANNEL_MAJOR_BELOW)
-        block = cols[:part.stop - part.start]
-        np.copyto(block, im.windows(source[part], geo, self.groups))
+        block = cols[:source.shape[0]]
+        np.copyto(block, im.windows(source, geo, self.groups))
         return block
 
     def product(self, cols: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> None:
@@ -57,81 +63,117 @@ class Correlator:
         width = out.shape[1] // self.groups
         for g in range(self.groups):
             part = slice(g * width, (g + 1) * width)
-            out[:, part] = im.group_matrix(cols, g) @ kernel[:, part]
+            np.matmul(im.group_matrix(cols, g), kernel[:, part], out=out[:, part])
 
-    def forward(self, source: np.ndarray, geo: im.Geometry, kernel: np.ndarray, out: np.ndarray,
-                finish: Callable[[slice, slice], None] | None = None, key: str = "cols") -> None:
-        """out (n·oh·ow, F) = every window of `source` (n, h, w, c) @ kernel (K, F).
+    def forward(self, x: np.ndarray, geo: im.Geometry, kernel: np.ndarray, out: np.ndarray,
+                finish: Callable[[slice, slice], None] | None = None) -> None:
+        """out (n·oh·ow, F) = every window of x (n, h, w, c), padded per geo, @ kernel (K, F).
 
         `finish(rows, samples)` runs on each chunk's rows of out right after they are computed.
-        `key` names the im2col buffers; a second correlation per step (d x) uses its own.
         """
-        chunks = self.chunks(source, geo, out.shape[1])
-        pixels, room = geo.out_hw[0] * geo.out_hw[1], im.largest(chunks)
+        n, _, _, c = x.shape
+        pixels = geo.out_hw[0] * geo.out_hw[1]
+        padded = geo.padded_hw[0] * geo.padded_hw[1] * c if geo.padded else 0
+        chunks = self.chunks(n, x.itemsize * (pixels * (kernel.shape[0] + out.shape[1]) + padded))
+        room = im.largest(chunks)
 
         def body(part: slice, worker: int) -> None:
             rows = slice(part.start * pixels, part.stop * pixels)
-            cols = self.im2col(source, geo, part, room, f"{key}{worker}")
+            cols = self.im2col(self.padded(x[part], geo, room, f"pad{worker}"), geo, room,
+                               f"cols{worker}")
             self.product(cols, kernel, out[rows])
             if finish is not None:
                 finish(rows, part)
 
         _parallel.spread(chunks, body)
 
-    def kernel_grad(self, source: np.ndarray, geo: im.Geometry,
-                    grad_rows: Callable[[slice, slice], np.ndarray], kernel_grad: np.ndarray,
-                    bias_grad: np.ndarray | None) -> None:
-        """Write kernel_grad (K, F) = Σ windowsᵀ @ g and bias_grad (F,) = Σ g over all rows.
+    def backward(self, x: np.ndarray, geo: im.Geometry, grad_rows: Callable[[slice], np.ndarray],
+                 kernel: np.ndarray, kernel_grad: np.ndarray, bias_grad: np.ndarray | None,
+                 dx: np.ndarray | None, gather: im.Geometry | None) -> None:
+        """All gradients of out = windows(x) @ kernel in one pass over chunks of the batch.
 
-        `grad_rows(rows, samples)` returns the output gradient (m, F) of one chunk; it may do
-        more (the activation's derivative, keeping a copy), so it is called once per chunk.
+        x (n, h, w, c) is the forward input (unpadded); kernel (kh, kw, c/groups, F). Writes
+        kernel_grad (K, F) = Σ windowsᵀ @ g and bias_grad (F,) = Σ g over all rows, and, when dx
+        (n, h, w, c) is given, d x: with `gather` (from `transposed_geometry`) as the correlation of
+        the padded g with the flipped kernel, else by scattering d windows = g @ kernelᵀ back into
+        place. `grad_rows(rows)` returns the output gradient (m, F) of one chunk's rows; it may
+        apply the activation's derivative, so it is called once per chunk.
         """
-        chunks = self.chunks(source, geo, kernel_grad.shape[1])
-        pixels, room = geo.out_hw[0] * geo.out_hw[1], im.largest(chunks)
-        width = kernel_grad.shape[1] // self.groups
-        # One partial sum per worker, added up at the end: workers never write the same memory.
-        count = min(_parallel.workers(), len(chunks))
-        partial_kernel = np.zeros((count, *kernel_grad.shape), kernel_grad.dtype)
-        partial_bias = np.zeros((count, kernel_grad.shape[1]), kernel_grad.dtype)
+        n, h, w, c = x.shape
+        filters = kernel_grad.shape[1]
+        width = filters // self.groups
+        pixels, size = geo.out_hw[0] * geo.out_hw[1], geo.kernel[0] * geo.kernel[1]
+        if dx is not None and gather is None:  # per group, (kh·kw, F/groups, c/groups)
+            taps_kernel = kernel.reshape(size, c // self.groups, filters)
+            tap_kernels = [taps_kernel[:, :, group * width:(group + 1) * width].transpose(0, 2, 1)
+                           for group in range(self.groups)]
+        cols_bytes = pixels * size * c  # the windows of x, and the scattered d windows
+        if gather is not None:
+            cols_bytes = max(cols_bytes, h * w * size * filters)  # the windows of d y
+            flipped = flipped_kernel(kernel, self.groups)
+            # When the windows of d y have the shape of those of x (same padding, as many filters as
+            # channels), they reuse x's buffer, which is spent by then and still in cache.
+            dz_cols = "cols" if gather.out_hw == geo.out_hw and c == filters else "dcols"
+        extra = geo.padded_hw[0] * geo.padded_hw[1] * c if geo.padded else 0  # x's padded chunk
+        extra += h * w * c if dx is not None else 0
+        chunks = self.chunks(n, x.itemsize * (cols_bytes + pixels * filters + extra))
+        room = im.largest(chunks)
+        # Workers claim runs of chunks (slots) in any order; each slot sums its chunks, in order,
+        # into its own partial and the partials are added at the end: workers never write the
+        # same memory, and the result does not depend on which worker took which slot.
+        slots = [chunks[i::SLOTS] for i in range(min(SLOTS, len(chunks)))]
+        partial_kernel = self.ws.array("partial_kernel", (len(slots), *kernel_grad.shape),
+                                       kernel_grad.dtype)
+        partial_bias = self.ws.array("partial_bias", (len(slots), filters), kernel_grad.dtype)
+        # Σ over rows as ones @ g: BLAS does it 5–10× faster than g.sum(axis=0), which walks the
+        # rows one short vector at a time.
+        ones = self.ws.array("ones", (room * pixels,), kernel_grad.dtype, fill=1.0)
 
-        def body(part: slice, worker: int) -> None:
-            g = grad_rows(slice(part.start * pixels, part.stop * pixels), part)
-            partial_bias[worker] += g.sum(axis=0)
-            cols = self.im2col(source, geo, part, room, f"cols{worker}")
+        def chunk(part: slice, worker: int, slot: int, first: bool) -> None:
+            m = part.stop - part.start
+            g = grad_rows(slice(part.start * pixels, part.stop * pixels))
+            if first:  # the slot's first chunk overwrites last batch's partial sums
+                np.matmul(ones[:len(g)], g, out=partial_bias[slot])
+            else:
+                partial_bias[slot] += ones[:len(g)] @ g
+            cols = self.im2col(self.padded(x[part], geo, room, f"pad{worker}"), geo, room,
+                               f"cols{worker}")
             for group in range(self.groups):
                 f = slice(group * width, (group + 1) * width)
-                partial_kernel[worker, :, f] += im.group_matrix(cols, group).T @ g[:, f]
+                if first:
+                    np.matmul(im.group_matrix(cols, group).T, g[:, f], out=partial_kernel[slot, :, f])
+                else:
+                    partial_kernel[slot, :, f] += im.group_matrix(cols, group).T @ g[:, f]
+            if dx is None:
+                return
+            if gather is not None:
+                source = self.padded(g.reshape(m, *geo.out_hw, filters), gather, room, f"dz{worker}")
+                dcols = self.im2col(source, gather, room, f"{dz_cols}{worker}")
+                self.product(dcols, flipped, dx[part].reshape(-1, c))
+                return
+            # d windows tap by tap, (kh·kw, m·oh·ow, c): one batched product per group.
+            taps = self.ws.array(f"dcols{worker}", (size, room * pixels, c), g.dtype)[:, :len(g)]
+            for group in range(self.groups):
+                f, cg = slice(group * width, (group + 1) * width), c // self.groups
+                np.matmul(g[:, f], tap_kernels[group], out=taps[:, :, group * cg:(group + 1) * cg])
+            if geo.padded:
+                dxp = self.ws.array(f"dxp{worker}", (room, *geo.padded_hw, c), g.dtype)[:m]
+                dxp.fill(0.0)
+                im.col2im(taps, geo, dxp)
+                dx[part] = geo.crop(dxp)
+            else:  # windows never reach past x: add straight into it
+                target = dx[part]
+                target.fill(0.0)
+                im.col2im(taps, geo, target)
 
-        _parallel.spread(chunks, body, count)
+        def body(slot: int, worker: int) -> None:
+            for i, part in enumerate(slots[slot]):
+                chunk(part, worker, slot, i == 0)
+
+        _parallel.spread(range(len(slots)), body)
         np.sum(partial_kernel, axis=0, out=kernel_grad)
         if bias_grad is not None:
             np.sum(partial_bias, axis=0, out=bias_grad)
-
-    def input_grad_scatter(self, g: np.ndarray, geo: im.Geometry, kernel: np.ndarray,
-                           dxp: np.ndarray) -> None:
-        """Add d windows = g (M, F) @ kernelᵀ back into the zeroed padded gradient dxp.
-
-        For any strides; the gather form (a correlation of the padded gradient with the flipped
-        kernel, see `flipped_kernel`) is cheaper when it applies. Chunks own whole samples, so
-        workers add into disjoint parts of dxp.
-        """
-        n, c = dxp.shape[0], dxp.shape[-1]
-        pixels = geo.out_hw[0] * geo.out_hw[1]
-        per_sample = pixels * kernel.shape[0] * self.groups * g.itemsize
-        chunks = im.batch_chunks(n, per_sample, CHUNK_BYTES, _parallel.workers())
-        width, room = g.shape[1] // self.groups, im.largest(chunks)
-
-        def body(part: slice, worker: int) -> None:
-            dcols = im.cols_buffer(self.ws, f"dcols{worker}", geo, room, c,
-                                   self.groups, g.dtype, channel_major=False)
-            block = dcols[:part.stop - part.start]
-            rows = slice(part.start * pixels, part.stop * pixels)
-            for group in range(self.groups):
-                f = slice(group * width, (group + 1) * width)
-                np.matmul(g[rows, f], kernel[:, f].T, out=im.group_matrix(block, group))
-            im.col2im(block, geo, dxp[part])
-
-        _parallel.spread(chunks, body)
 
 
 def transposed_geometry(geo: im.Geometry) -> im.Geometry | None:

@@ -155,12 +155,16 @@ class Workspace:
         return array
 
 
-def pad_into(ws: Workspace, x: np.ndarray, geo: Geometry, fill: float = 0.0) -> np.ndarray:
-    """x inside a reused buffer whose border holds `fill`; x itself when there is no padding."""
+def pad_into(ws: Workspace, x: np.ndarray, geo: Geometry, fill: float = 0.0,
+             key: str = "pad", room: int | None = None) -> np.ndarray:
+    """x inside a reused buffer whose border holds `fill`; x itself when there is no padding.
+    The buffer holds `room` samples (default: x's); a smaller x (a batch's last chunk) uses the
+    first ones, so chunks of uneven size share one buffer."""
     if not geo.padded:
         return x
     n, _, _, c = x.shape
-    xp = ws.array(f"pad{fill}", (n, *geo.padded_hw, c), x.dtype, fill=fill)
+    buffer = ws.array(f"{key}{fill}", (max(n, room or n), *geo.padded_hw, c), x.dtype, fill=fill)
+    xp = buffer[:n]
     geo.crop(xp)[...] = x  # only the interior changes, so the border keeps its fill
     return xp
 
@@ -203,12 +207,17 @@ def group_matrix(cols: np.ndarray, group: int) -> np.ndarray:
     return matrix
 
 
-def col2im(dcols: np.ndarray, geo: Geometry, dxp: np.ndarray) -> None:
-    """Add every tap's block of `dcols` (7-D, like cols) into the padded gradient dxp."""
-    n, oh, ow, groups, _, _, cg = dcols.shape
-    for i, j, rows, columns in geo.taps():
-        target = dxp[:, rows, columns, :].reshape(n, oh, ow, groups, cg)  # a view into dxp
-        target += dcols[:, :, :, :, i, j, :]
+def col2im(taps: np.ndarray, geo: Geometry, dxp: np.ndarray) -> None:
+    """Add every tap's block of d windows into the padded gradient dxp (m, hp, wp, c).
+
+    `taps` is tap-major, (kh·kw, m·oh·ow, c): each tap's block is contiguous, so each addition
+    runs over whole rows of ow·c values (a window-major layout made them runs of c, measured
+    2.4× slower).
+    """
+    n, c = dxp.shape[0], dxp.shape[-1]
+    for k, (_, _, rows, columns) in enumerate(geo.taps()):
+        target = dxp[:, rows, columns, :]  # a view into dxp
+        target += taps[k].reshape(n, *geo.out_hw, c)
 
 
 def batch_chunks(n: int, bytes_per_sample: int, budget: int = 1 << 20,

@@ -1,7 +1,7 @@
 """Spreading a layer's chunks of work over the CPU cores with Python threads.
 
-NumPy releases the GIL inside copies, ufunc loops and BLAS calls, so threads that each take every
-other chunk of a batch run truly in parallel — the im2col copies, bias and activation passes too,
+NumPy releases the GIL inside copies, ufunc loops and BLAS calls, so threads that claim the chunks
+of a batch one by one run truly in parallel — the im2col copies, bias and activation passes too,
 which BLAS threading alone leaves on one core. OpenBLAS's own threads must stand aside: with more
 busy threads than cores its workers spin-wait for each other (we measured a 0.2 ms product taking
 8 ms on 2 cores), so the engine pins OpenBLAS to one thread per call (see `run`), through
@@ -17,8 +17,11 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class _OpenBLASThreads:
@@ -121,11 +124,38 @@ def release_blas() -> None:
         _blas.set(_budget)
 
 
-def spread(chunks: list[slice], body: Callable[[slice, int], None], count: int | None = None) -> None:
-    """body(part, worker) for every chunk of a batch, dealt round-robin to `count` workers (default:
-    as many as allowed). Worker numbers let each keep its own scratch buffers."""
-    count = count or min(workers(), len(chunks))
-    run(lambda k, n: [body(part, k) for part in chunks[k::n]], count)
+def spread(items: Sequence[T], body: Callable[[T, int], None], count: int | None = None) -> None:
+    """body(item, worker) for every item (a chunk of a batch, usually), on `count` workers (default:
+    as many as allowed). Worker numbers let each keep its own scratch buffers.
+
+    Items are claimed one at a time, in order, by whichever worker is free: on a machine where
+    another program takes turns with one of our threads, the other thread does more of the work
+    instead of waiting for it (a fixed round-robin deal ran at the pace of the slower core).
+    The order of work is free, so a body that adds into a shared result must not depend on it.
+    """
+    count = count or min(workers(), len(items))
+    claim = _Counter(len(items))
+
+    def task(k: int, _n: int) -> None:
+        for i in iter(claim.next, None):
+            body(items[i], k)
+
+    run(task, count)
+
+
+class _Counter:
+    """Hands out 0, 1, … limit−1 to threads, each number once; then None."""
+
+    def __init__(self, limit: int) -> None:
+        self._next, self._limit, self._lock = 0, limit, threading.Lock()
+
+    def next(self) -> int | None:
+        with self._lock:
+            i = self._next
+            if i >= self._limit:
+                return None
+            self._next = i + 1
+            return i
 
 
 # Below this many multiply-adds per product, OpenBLAS's threads cost more than they give: on 2

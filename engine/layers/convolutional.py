@@ -155,10 +155,8 @@ class BaseConv(Layer):
         geo = self._geometry((h, w))
         if min(geo.out_hw) <= 0:
             raise self.shape_error("an input at least as large as the kernel", x.shape)
-        # The padded input (x itself when unpadded: layers never modify their inputs) stays for
-        # backward, which rebuilds each chunk's windows from it.
-        self._xp = im.pad_into(self._ops.ws, x, geo)
-        self._geo, self._x_shape = geo, x.shape
+        # Backward re-pads x chunk by chunk, so only x is kept (layers never modify their inputs).
+        self._x, self._geo = x, geo
         act = self.activation
         z = np.empty((n * geo.out_hw[0] * geo.out_hw[1], self.filters), x.dtype)
         # Keep pre-activation values only when the derivative needs them; else work in place.
@@ -171,7 +169,7 @@ class BaseConv(Layer):
             if not np.shares_memory(out, y[rows]):
                 y[rows] = out
 
-        self._ops.forward(self._xp, geo, self._kernel_matrix(), z, finish)
+        self._ops.forward(x, geo, self._kernel_matrix(), z, finish)
         self._z, self._y = (z if act.needs_input else None), y
         return self._from_images(y.reshape(n, *geo.out_hw, self.filters))
 
@@ -187,41 +185,20 @@ class BaseConv(Layer):
 
     def backward(self, grad: np.ndarray, through_activation: bool = True) -> np.ndarray | None:
         grad = self._as_images(grad).reshape(-1, self.filters)
-        n, h, w, c = self._x_shape
-        geo = self._geo
+        x, geo = self._x, self._geo
+        act = self.activation if through_activation else None
+
+        def grad_rows(rows: slice) -> np.ndarray:
+            if act is None:
+                return grad[rows]
+            return act.backward(None if self._z is None else self._z[rows], self._y[rows], grad[rows])
+
+        dx = np.empty(x.shape, grad.dtype) if self.need_input_grad else None
         gather = self._gather_geometry(geo) if self.need_input_grad else None
-        keep = None  # where each chunk's d z goes for the input gradient
-        if gather is not None:
-            padded = self._ops.ws.array("dz_pad", (n, *gather.padded_hw, self.filters), grad.dtype,
-                                        fill=0.0)
-            keep = gather.crop(padded)
-        elif self.need_input_grad:
-            keep = np.empty((n, *geo.out_hw, self.filters), grad.dtype)
-
-        def grad_rows(rows: slice, samples: slice) -> np.ndarray:
-            g = grad[rows]
-            if through_activation:
-                g = self.activation.backward(None if self._z is None else self._z[rows],
-                                             self._y[rows], g)
-            if keep is not None:
-                keep[samples] = g.reshape(-1, *geo.out_hw, self.filters)
-            return g
-
-        self._ops.kernel_grad(self._xp, geo, grad_rows, self.kernel.grad.reshape(-1, self.filters),
-                              self.bias.grad if self.use_bias else None)
-        if not self.need_input_grad:
-            return None
-        if gather is not None:
-            dx = np.empty(self._x_shape, grad.dtype)
-            kernel = self.kernel.value.reshape(*self._window()[0], -1, self.filters)
-            self._ops.forward(padded, gather, _correlate.flipped_kernel(kernel, self.groups),
-                              dx.reshape(-1, c), key="dcols")
-        else:
-            dxp = np.zeros((n, *geo.padded_hw, c), grad.dtype)
-            self._ops.input_grad_scatter(keep.reshape(-1, self.filters), geo,
-                                         self._kernel_matrix(), dxp)
-            dx = geo.crop(dxp)
-        return self._from_images(dx)
+        kernel = self.kernel.value.reshape(*self._window()[0], -1, self.filters)
+        self._ops.backward(x, geo, grad_rows, kernel, self.kernel.grad.reshape(-1, self.filters),
+                           self.bias.grad if self.use_bias else None, dx, gather)
+        return None if dx is None else self._from_images(dx)
 
     # --- config ----------------------------------------------------------------------------
     def get_config(self) -> dict:
