@@ -31,6 +31,7 @@ from gui.panels.predict_panel import PredictPanel
 from gui.panels.stack_view import LayerStackView
 from gui.panels.summary_panel import SummaryPanel
 from gui.panels.training_panel import TrainingPanel
+from gui.panels.vertical_scroll_area import VerticalScrollArea
 from gui.stack.layer_spec import LayerSpec
 from gui.stack.stack_model import LayerStackModel
 
@@ -96,7 +97,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.data_panel)
         column.addWidget(self.compile_panel)
         column.addStretch(1)
-        self._dock("Data and compile", side, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Scrolls rather than squashes the panels when the download row and a fix note show at once.
+        self._dock("Data and compile", VerticalScrollArea(side), Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().showMessage("Ready. Build a model, then press Train (F5).")
 
     def _dock(self, title: str, widget: QWidget, area) -> None:
@@ -151,4 +153,5 @@ class MainWindow(QMainWindow):
         self.file_controller.end_session()
         self.training_controller.shutdown()
         self.evaluation_controller.shutdown()
+        self.data_controller.shutdown()
         super().closeEvent(event)

@@ -1,6 +1,7 @@
 """Data: opens the user's own files and folders, runs downloads on a DownloadWorker thread, and
 offers a fix when the model cannot take the chosen data (for a text set: a model that does not
-start with an Embedding large enough for its vocabulary, or expects another sequence length).
+start with an Embedding, or expects another sequence length; an Embedding too small for the
+vocabulary is left to its layer card, which has the error and the quick fix).
 
 A QObject living in the GUI thread, so the worker's signals run its slots there.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 
-from PySide6.QtCore import QEvent, QObject, QThread
+from PySide6.QtCore import QObject, QThread
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
@@ -45,14 +46,14 @@ class DataController(QObject):
         self.open_folder_action.triggered.connect(lambda: self.open_dialog("folder"))
         self.panel.open_button.addActions([self.open_file_action, self.open_folder_action])
         panel = self.panel
-        panel.downloadRequested.connect(self.start_download)
-        panel.cancelDownloadRequested.connect(self.cancel_download)
-        panel.shapeFixRequested.connect(self.apply_fix)
+        panel.download_row.downloadClicked.connect(self.start_download)
+        panel.download_row.cancelClicked.connect(self.cancel_download)
+        panel.fix_row.button.clicked.connect(self.apply_fix)
+        window.predict.correction.labelChosen.connect(panel.refresh_user_samples)  # a drawing kept
         panel.datasetChanged.connect(self.check_fit)
         panel.busy.connect(self._say_busy)
         panel.textOptionsRequested.connect(self.apply_text_options)
         window.stack.stackChanged.connect(self.check_fit)
-        window.installEventFilter(self)  # to end a download when the window closes
 
     def install_menu(self, menu_bar) -> None:
         menu = menu_bar.addMenu("D&ata")
@@ -72,7 +73,7 @@ class DataController(QObject):
         if self._training():
             return False
         ok = self.panel.add_source(path_source(path))
-        if ok:
+        if ok and self.panel.loading is None:  # else the progress row says what is going on
             self.window.statusBar().showMessage(f"Loaded {os.path.basename(path)}.", 8000)
         return ok
 
@@ -102,11 +103,11 @@ class DataController(QObject):
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self.panel.show_progress)
+        self.worker.progress.connect(self.panel.download_row.show_progress)
         self.worker.finished.connect(self._on_finished)
         self.worker.cancelled.connect(self._on_cancelled)
         self.worker.failed.connect(self._on_failed)
-        self.panel.download_started()
+        self.panel.download_row.started()
         self.thread.start()
 
     def cancel_download(self) -> None:
@@ -127,26 +128,24 @@ class DataController(QObject):
     def _on_cancelled(self, message: str) -> None:
         name = self.worker.source.name if self.worker is not None else "The set"
         self._end_thread()
-        self.panel.download_stopped(f"Downloading {name} was cancelled. The part already fetched is "
+        self.panel.download_row.stopped(f"Downloading {name} was cancelled. The part already fetched is "
                                     "kept: downloading again continues from there.")
         self.window.statusBar().showMessage(message, 8000)
 
     def _on_failed(self, message: str) -> None:
         self._end_thread()
-        self.panel.download_stopped(message.split("\n", 1)[0])
+        self.panel.download_row.stopped(message.split("\n", 1)[0])
         self.window.show_error(message)
 
-    def shutdown(self, timeout_ms: int = 3000) -> None:
+    def shutdown(self, timeout_ms: int = 1000) -> None:
+        """Window closing: stop a load (at once: see data_load_worker) and a download (within a
+        chunk of the connection's timeout)."""
+        self.panel.load_row.shutdown()
         if self.worker is not None:
             self.worker.request_cancel()
         if self.thread is not None:
             self.thread.quit()
             self.thread.wait(timeout_ms)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        return False
 
     # --- does the model take this data? -------------------------------------------------------
     def check_fit(self, *_args) -> None:
@@ -179,10 +178,10 @@ class DataController(QObject):
         self.panel.show_shape_fix(text, f"Load the {template.title} template")
 
     def _check_text(self, data, stack) -> None:
-        """Word indices need an Embedding first, with input_dim above the largest index; a model
-        made for another sequence length gets the texts re-encoded rather than reshaped."""
+        """Word indices need an Embedding first; a model made for another sequence length gets the
+        texts re-encoded rather than reshaped."""
         wanted, have = tuple(stack.input_shape), tuple(data.input_shape)
-        specs, vocabulary = stack.specs, data.text.vocabulary_size
+        specs = stack.specs
         if wanted != have:
             text_model = bool(specs) and specs[0].class_name == "Embedding"
             if len(wanted) == 1 and wanted[0] and text_model:  # e.g. opened from a file: keep its weights
@@ -199,15 +198,9 @@ class DataController(QObject):
         if first.class_name != "Embedding":
             self._offer_embedding(data, stack, first)
             return
-        input_dim = int(first.config.get("input_dim") or 0)
-        if input_dim < vocabulary:
-            self._offer(("edit", {"input_dim": vocabulary}),
-                        f"{first.name} has input_dim {input_dim:,}, but {data.name}'s word indices go up to "
-                        f"{vocabulary - 1:,}: training would stop at the first larger one.",
-                        f"Set input_dim of {first.name} to {vocabulary:,}")
-            return
-        error = stack.check.layers[0].error if stack.check.layers else None
-        self.panel.show_shape_fix(f"{first.name} can't take {data.name}'s texts: {error}" if error else None)
+        # An input_dim below the vocabulary is the Embedding card's error, with its quick fix:
+        # said once, where the number is edited.
+        self.panel.show_shape_fix(None)
 
     def _offer_embedding(self, data, stack, first) -> None:
         """Insert an Embedding when the rest of the stack then takes the data; else a text template."""
@@ -256,9 +249,6 @@ class DataController(QObject):
             spec.config["name"] = naming.unique_name("Embedding", window.stack.names)
             window.undo_stack.push(commands.AddLayerCommand(window.stack, 0, spec, "Insert Embedding"))
             window.statusBar().showMessage("Inserted an Embedding layer at the top. Undo with Ctrl+Z.", 8000)
-        elif kind == "edit":
-            label = f"Set input_dim of {window.stack.specs[0].name}"
-            window.undo_stack.push(commands.EditLayerCommand(window.stack, 0, "", None, label, template))
         elif kind == "input":
             self.window.stack.set_data_shape(data.input_shape, data.num_classes)
             self.window.statusBar().showMessage(

@@ -1,149 +1,106 @@
-"""Choose the data set and the validation split; shows what was loaded — sizes, sample images with
-their labels, samples per class; for a text set the TextDataView (texts, vocabulary, lengths and
-the Tokenizer options) — and offers a download for sets not on this machine.
+"""Choose the data set and the validation split; shows what was loaded — sizes, and the image
+preview or, for a text set, the TextDataView — offers a download for sets not on this machine, and
+can add the user's own drawn digits to a digit set's training part.
 
 The panel only shows and asks: downloads, file dialogs and model fixes are the DataController's.
-Its `dataset` is always a loaded set and the combo always names it; choosing a set that is not
-here brings up the download row instead and leaves the loaded one as it was.
+A set that takes over a second to load (IMDB, CIFAR-10, a big file of the user's) is read on a
+worker thread (gui/workers/data_load_worker) with a progress row; until it is ready `dataset` stays
+the set loaded before, and choosing another set drops it. `dataset` is what training gets: the
+loaded set, with the user's drawings when “Include my … drawn digits” is on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QStyle,
-    QTabWidget,
     QToolButton,
     QWidget,
 )
 
 from engine.datasets import DatasetError
 from gui.data_sources import Dataset, DataSource, available_sources
-from gui.panels.data_preview import ClassCounts, SampleGrid
-from gui.panels.text_data_view import TextDataView
+from gui.panels.download_row import DownloadRow
+from gui.panels.load_progress_row import LoadProgressRow
+from gui.panels.loaded_data_view import LoadedDataView
+from gui.panels.shape_fix_row import ShapeFixRow
+from gui.panels.source_combo import SourceCombo
+from gui.panels.user_samples_option import UserSamplesOption
 from gui.text_data import TextOptions, revectorize
+from gui.user_samples import UserSampleStore
 
-
-def _megabytes(size: int | None) -> str:
-    return f"{size / 1e6:,.0f} MB" if size else "size unknown"
-
-
-def _row(*widgets) -> QWidget:
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget, 1 if isinstance(widget, QLabel | QProgressBar | QComboBox) else 0)
-    return row
+SLOW_ENCODING_TEXTS = 10_000  # Fortunes' 2,800 texts re-encode in 0.3 s; IMDB's 50,000 take ~10 s
 
 
 class DataPanel(QGroupBox):
     datasetChanged = Signal(object)        # Dataset
     failed = Signal(str)
-    downloadRequested = Signal(object)     # DataSource
-    cancelDownloadRequested = Signal()
-    openRequested = Signal(str)            # "file" or "folder"
-    shapeFixRequested = Signal()
     textOptionsRequested = Signal(object)  # TextOptions: the Tokenizer's Apply (see apply_text_options)
     busy = Signal(str)                     # what a slow load is doing ("" when done), for the status bar
 
-    def __init__(self, sources: list[DataSource] | None = None, parent=None) -> None:
+    def __init__(self, sources: list[DataSource] | None = None, parent=None,
+                 samples: UserSampleStore | None = None) -> None:
         super().__init__("Data", parent)
         self.setObjectName("dataPanel")
         self.sources = list(sources if sources is not None else available_sources())
-        self.dataset: Dataset | None = None
-        self.pending: DataSource | None = None  # a set the user chose that is not on this machine
-        self.downloading = False
-        self.text_options = TextOptions()  # for the next text set loaded; Apply changes it
+        self.loaded: Dataset | None = None   # the set as read
+        self.dataset: Dataset | None = None  # what training gets: `loaded`, maybe with the user's digits
+        self.text_options = TextOptions()    # for the next text set loaded; Apply changes it
         self._cache: dict[str, Dataset] = {}
         self._loaded = -1
-        self._build()
+        self._build(samples)
         for source in self.sources:
-            self._add_item(source)
+            self.combo.add_source(source)
         first = next((i for i, s in enumerate(self.sources) if s.available()), 0)
         self.combo.setCurrentIndex(first)
         self.combo.currentIndexChanged.connect(self._select)
         self.validation_split.valueChanged.connect(self._show_counts)
-        self.download_button.clicked.connect(lambda: self.downloadRequested.emit(self.pending))
-        self.cancel_button.clicked.connect(self.cancelDownloadRequested)
-        self.fix_button.clicked.connect(self.shapeFixRequested)
         self.text_view.optionsApplied.connect(self.textOptionsRequested)
+        self.samples_option.toggled.connect(self._hand_out)
+        self.load_row.failed.connect(self._load_stopped)
+        self.load_row.cancelled.connect(lambda name: self._load_stopped(name=name))
+        self.load_row.busy.connect(self.busy)
 
-    def _build(self) -> None:
-        self.combo = QComboBox(objectName="datasetCombo")
-        self.combo.setToolTip("Sets marked with an arrow are not on this machine yet: choose one to "
-                              "download it. Found: HORNBOOK_DATA_DIR, ~/.keras/datasets, system copies, "
-                              "Hornbook's cache.")
+    def _build(self, samples: UserSampleStore | None) -> None:
+        self.combo = SourceCombo()
         self.open_button = QToolButton(objectName="openDataButton", text="Open…")
         self.open_button.setToolTip("Open your own data: a Keras .npz, a .csv, IDX files, a CIFAR "
                                     "archive, a folder of images in one subfolder per class; or text: "
                                     "a .csv/.tsv of text and label columns, a folder of .txt files in "
                                     "one subfolder per class.")
         self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.download_label = QLabel(objectName="downloadLabel", wordWrap=True)
-        self.download_button = QPushButton("Download", objectName="downloadButton")
-        self.progress = QProgressBar(objectName="downloadProgress", visible=False)
-        self.cancel_button = QPushButton("Cancel", objectName="cancelDownloadButton", visible=False)
-        self.download_row = QWidget(objectName="downloadRow", visible=False)
-        column = QFormLayout(self.download_row)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addRow(self.download_label)
-        column.addRow(_row(self.progress, self.download_button, self.cancel_button))
+        self.download_row = DownloadRow()
+        self.load_row = LoadProgressRow()
         self.validation_split = QDoubleSpinBox(objectName="validationSplitSpin")
         self.validation_split.setRange(0.0, 0.5)
         self.validation_split.setSingleStep(0.05)
         self.validation_split.setValue(0.1)
         self.validation_split.setToolTip("Fraction of the training data held out (the last part, "
                                          "as Keras does) to measure validation loss and accuracy.")
-        self.counts = QLabel(objectName="dataCounts", wordWrap=True)
-        self.fix_label = QLabel(objectName="shapeFixLabel", wordWrap=True)
-        self.fix_button = QPushButton(objectName="shapeFixButton")
-        self.fix_row = QWidget(objectName="shapeFixRow", visible=False)
-        fix_layout = QFormLayout(self.fix_row)
-        fix_layout.setContentsMargins(0, 0, 0, 0)
-        fix_layout.addRow(self.fix_label)
-        fix_layout.addRow(self.fix_button)
-        self.grid = SampleGrid()
-        self.class_counts = ClassCounts()
-        self.preview = QTabWidget(objectName="dataPreviewTabs")
-        self.preview.addTab(self.grid, "Samples")
-        self.preview.addTab(self.class_counts, "Classes")
-        self.text_view = TextDataView()
-        self.text_view.setVisible(False)
+        self.samples_option = UserSamplesOption(samples)
+        self.fix_row = ShapeFixRow()
+        self.view = LoadedDataView()
+        self.counts, self.preview, self.text_view = self.view.counts, self.view.preview, self.view.text_view
+        self.grid, self.class_counts = self.preview.grid, self.preview.class_counts
+        choice = QWidget()
+        row = QHBoxLayout(choice)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.open_button)
         form = QFormLayout(self)
-        form.addRow("&Dataset", _row(self.combo, self.open_button))
+        form.addRow("&Dataset", choice)
         form.addRow(self.download_row)
+        form.addRow(self.load_row)
         form.addRow("&Validation split", self.validation_split)
-        form.addRow(self.counts)
+        form.addRow(self.samples_option)
         form.addRow(self.fix_row)
-        form.addRow(self.preview)
-        form.addRow(self.text_view)
-
-    def _add_item(self, source: DataSource) -> None:
-        self.combo.addItem(source.name)
-        self._mark(self.combo.count() - 1)
-
-    def _mark(self, index: int) -> None:
-        """An arrow icon and a tooltip on entries that must be downloaded first."""
-        source = self.sources[index]
-        missing = source.missing_message()
-        icon = QStyle.StandardPixmap.SP_ArrowDown if source.downloadable else \
-            QStyle.StandardPixmap.SP_MessageBoxInformation
-        self.combo.setItemIcon(index, QIcon() if missing is None else self.style().standardIcon(icon))
-        size = _megabytes(source.download_size)
-        tip = source.path or ("On this machine." if missing is None else
-                              f"Not on this machine: choose it to download ({size})." if source.downloadable
-                              else missing)
-        self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        form.addRow(self.view)
 
     # --- choosing and loading ---------------------------------------------------------------------
     def load_current(self) -> None:
@@ -154,27 +111,29 @@ class DataPanel(QGroupBox):
 
     def add_source(self, source: DataSource) -> bool:
         """Load the user's own data and, when it reads, add it to the list and choose it; on an
-        error say why and keep the data loaded before."""
+        error say why and keep the data loaded before. True when loaded or loading."""
         existing = next((i for i, s in enumerate(self.sources) if s.path and s.path == source.path), -1)
         if existing >= 0:  # opened again: read it afresh, the files may have changed
             source = self.sources[existing]
-        dataset = self._read(source)
-        if dataset is None:
-            return False
-        if existing >= 0:
-            self._cache[source.name] = dataset
-            if self.combo.currentIndex() == existing:
-                return self._load(existing)
-            self.combo.setCurrentIndex(existing)
+        if source.loads_slowly():
+            self._load_in_background(source, lambda data: self._add_loaded(source, existing, data))
             return True
-        base, copy = source.name, 1
-        while self.combo.findText(source.name) >= 0:
-            copy += 1
-            source.name = dataset.name = f"{base} ({copy})"
-        self.sources.append(source)
+        dataset = self._read(source)
+        return dataset is not None and self._add_loaded(source, existing, dataset)
+
+    def _add_loaded(self, source: DataSource, existing: int, dataset: Dataset) -> bool:
+        if existing < 0:
+            base, copy = source.name, 1
+            while self.combo.findText(source.name) >= 0:
+                copy += 1
+                source.name = dataset.name = f"{base} ({copy})"
+            self.sources.append(source)
+            self.combo.add_source(source)
+            existing = len(self.sources) - 1
         self._cache[source.name] = dataset
-        self._add_item(source)
-        self.combo.setCurrentIndex(len(self.sources) - 1)
+        if self.combo.currentIndex() == existing:
+            return self._load(existing)
+        self.combo.setCurrentIndex(existing)
         return True
 
     def _select(self, index: int) -> None:
@@ -182,7 +141,11 @@ class DataPanel(QGroupBox):
             return
         source = self.sources[index]
         if not source.available():
-            self._offer_download(source)
+            if self.download_row.downloading:
+                self.failed.emit(f"{self.download_row.pending.name} is downloading; wait for it or "
+                                 "cancel it first.")
+            else:
+                self.download_row.offer(source)
             self._revert()
             return
         self._load(index)
@@ -190,23 +153,44 @@ class DataPanel(QGroupBox):
     def _load(self, index: int) -> bool:
         source = self.sources[index]
         if source.name not in self._cache:
+            if source.loads_slowly():
+                self._load_in_background(source, lambda data: self._cache_and_show(index, data))
+                return True
             dataset = self._read(source)
             if dataset is None:
                 self._revert()
                 return False
             self._cache[source.name] = dataset
-        self._loaded = index
-        self.dataset = self._cache[source.name]
-        if self.pending is not None and not self.downloading:
-            self._hide_download()  # another set was chosen: the offer is no longer what is wanted
-        self._show_counts()
-        self._show_preview()
-        self.datasetChanged.emit(self.dataset)
+        self.load_row.stop()  # a set chosen after a slow one: the slow one's result is not wanted
+        self._show_loaded(index, self._cache[source.name])
         return True
 
+    def download_finished(self, name: str) -> None:
+        index = self.combo.findText(name)
+        self.download_row.withdraw()
+        self.combo.mark(index, self.sources[index])
+        if self.combo.currentIndex() != index:
+            self.combo.setCurrentIndex(index)  # loads it
+        else:
+            self._load(index)
+
+    @property
+    def loading(self) -> str | None:
+        """The name of the set being read on a worker thread, if any."""
+        return self.load_row.loading
+
+    def _cache_and_show(self, index: int, dataset: Dataset) -> None:
+        self._cache[self.sources[index].name] = dataset
+        self._show_loaded(index, dataset)
+
+    def _show_loaded(self, index: int, dataset: Dataset) -> None:
+        self._loaded, self.loaded = index, dataset
+        if self.download_row.pending is not None and not self.download_row.downloading:
+            self.download_row.withdraw()  # another set was chosen: the offer is no longer what is wanted
+        self._hand_out()
+
     def _read(self, source: DataSource) -> Dataset | None:
-        if source.is_text:  # 50,000 reviews take seconds to tokenize: say what is going on
-            self._say_busy(f"Reading and tokenizing {source.name}…")
+        """A set that loads in well under a second, read here."""
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             return source.load(self.text_options)
@@ -215,38 +199,45 @@ class DataPanel(QGroupBox):
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-            self._show_counts()
-            if source.is_text:
-                self.busy.emit("")  # done: the status bar may say something else
 
-    def _say_busy(self, message: str) -> None:
-        self.busy.emit(message)
-        self.counts.setText(message)
-        self.counts.repaint()  # painted now: the work that follows keeps the event loop busy
+    def _load_in_background(self, source: DataSource, then: Callable[[Dataset], None]) -> None:
+        what = "Reading and tokenizing" if source.is_text else "Reading"
+        self.load_row.run(source.name, f"{what} {source.name}…", source.load_steps(self.text_options), then)
+
+    def _load_stopped(self, message: str | None = None, name: str | None = None) -> None:
+        """Failed or cancelled: the combo names the set loaded before again, which stays."""
+        self._revert()
+        if message:
+            self.failed.emit(message)
+        elif name is not None and self.dataset is not None:
+            self.busy.emit(f"Loading {name} was cancelled; {self.dataset.name} stays.")
 
     def apply_text_options(self, options: TextOptions) -> bool:
         """Re-encode the loaded text set with `options` (the Tokenizer's Apply); the model's input
         follows through datasetChanged. On an error the set stays as it was."""
-        data = self.dataset
+        data = self.loaded
         if data is None or not data.is_text:
             return False
-        self._say_busy(f"Encoding {data.name} with the new Tokenizer options…")
+        if len(data.text.texts_train) + len(data.text.texts_test) >= SLOW_ENCODING_TEXTS:
+            self.load_row.run(data.name, f"Encoding {data.name} with the new Tokenizer options…",
+                              [("tokenizing the texts", lambda _: revectorize(data, options))],
+                              lambda encoded: self._encoded(options, encoded))
+            return True
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             encoded = revectorize(data, options)
         except (ValueError, MemoryError) as exc:
             self.failed.emit(f"Could not encode {data.name}: {exc}")
-            self._show_counts()
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
-            self.busy.emit("")
-        self.text_options = options
-        self._cache[data.name] = self.dataset = encoded
-        self._show_counts()
-        self._show_preview()
-        self.datasetChanged.emit(encoded)
+        self._encoded(options, encoded)
         return True
+
+    def _encoded(self, options: TextOptions, encoded: Dataset) -> None:
+        self.text_options = options
+        self._cache[encoded.name] = encoded
+        self._show_loaded(self._loaded, encoded)
 
     def _revert(self) -> None:
         """Back to the entry of the loaded set, without reloading it."""
@@ -255,89 +246,28 @@ class DataPanel(QGroupBox):
             self.combo.setCurrentIndex(self._loaded)
             self.combo.blockSignals(blocked)
 
-    # --- download row -------------------------------------------------------------------------
-    def _offer_download(self, source: DataSource) -> None:
-        if self.downloading:
-            self.failed.emit(f"{self.pending.name} is downloading; wait for it or cancel it first.")
+    # --- what training gets -----------------------------------------------------------------------
+    def refresh_user_samples(self, *_args) -> None:
+        """The Predict tab kept a drawing: count again, and hand out the grown set when included."""
+        option, was = self.samples_option, self.samples_option.count
+        option.refresh(self.loaded)
+        if option.isChecked() and (option.count != was or option.problem):
+            self._hand_out()
+
+    def _hand_out(self, *_args) -> None:
+        """`dataset` from the loaded set (with the user's drawings when included); tell the window."""
+        if self.loaded is None:
             return
-        self.pending = source
-        if not source.downloadable:  # a system package: say how to install it
-            self.download_label.setText(source.missing_message() or f"{source.name} is not on this machine.")
-            self.download_button.setVisible(False)
-            self.download_row.setVisible(True)
-            return
-        self.download_label.setText(f"{source.name} is not on this machine. Download it "
-                                    f"({_megabytes(source.download_size)}) into Hornbook's cache?")
-        self.download_button.setVisible(True)
-        self.download_button.setText("Download")
-        self.download_row.setVisible(True)
+        data, problem = self.samples_option.apply_to(self.loaded)
+        if problem:
+            self.failed.emit(problem)
+        self.dataset = data
+        self.view.show_dataset(data, self.validation_split.value())
+        self.datasetChanged.emit(data)
 
-    def download_started(self) -> None:
-        self.downloading = True
-        self.download_button.setVisible(False)
-        self.cancel_button.setVisible(True)
-        self.progress.setVisible(True)
-        self.progress.setRange(0, 0)  # busy until the server says the size
-        self.download_label.setText(f"Downloading {self.pending.name}…")
-
-    def show_progress(self, done: int, total: int | None) -> None:
-        if total:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * min(done, total) / total))
-            self.progress.setFormat(f"%p%  ({done / 1e6:,.1f} of {total / 1e6:,.1f} MB)")
-        else:
-            self.progress.setRange(0, 0)
-
-    def download_stopped(self, message: str) -> None:
-        """Cancelled or failed: the row stays, offering to try again (a partial file resumes)."""
-        self.downloading = False
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
-        self.download_button.setVisible(True)
-        self.download_button.setText("Try again")
-        self.download_label.setText(message)
-
-    def download_finished(self, name: str) -> None:
-        index = self.combo.findText(name)
-        self._hide_download()
-        self._mark(index)
-        self.combo.setCurrentIndex(index)
-        if self._loaded != index:  # it was already the current entry: no change signal
-            self._load(index)
-
-    def _hide_download(self) -> None:
-        self.pending, self.downloading = None, False
-        self.download_row.setVisible(False)
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
-
-    # --- what was loaded ------------------------------------------------------------------------
+    # --- what was loaded --------------------------------------------------------------------------
     def show_shape_fix(self, text: str | None, button: str | None = None) -> None:
-        self.fix_row.setVisible(bool(text))
-        self.fix_label.setText(text or "")
-        self.fix_button.setVisible(bool(button))
-        self.fix_button.setText(button or "")
+        self.fix_row.show_fix(text, button)
 
     def _show_counts(self) -> None:
-        if self.dataset is None:
-            self.counts.clear()
-            return
-        data = self.dataset
-        n = len(data.x_train)
-        val = int(n * self.validation_split.value())
-        shape = "×".join(map(str, data.input_shape))
-        what = (f"texts as {data.text.maxlen} word indices" if data.is_text
-                else f"samples {shape}") + f" ({data.x_train.dtype})"
-        self.counts.setText(f"{n - val:,} training · {val:,} validation · {len(data.x_test):,} test "
-                            f"samples\n{what}, {data.num_classes} classes")
-
-    def _show_preview(self) -> None:
-        """The sample grid for images, the text view for text; only the one shown is filled."""
-        data = self.dataset
-        self.preview.setVisible(not data.is_text)
-        self.text_view.setVisible(data.is_text)
-        if data.is_text:
-            self.text_view.set_dataset(data)
-            return
-        self.grid.set_samples(data.x_train, data.y_train, data.class_names)
-        self.class_counts.set_counts(data.y_train, data.class_names)
+        self.view.show_counts(self.dataset, self.validation_split.value())

@@ -1,4 +1,4 @@
-"""What a data set looks like: a grid of sample images with their labels, and how many samples
+"""What an image set looks like: a grid of sample images with their labels, and how many samples
 each class has. Both paint straight from the arrays; neither keeps more than a few thumbnails."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QTabWidget, QWidget
 
 COLUMNS, ROWS = 8, 4  # at most: fewer rows and columns show when the panel is small
 MIN_THUMB = 34        # below this a thumbnail and its caption are unreadable: show fewer instead
@@ -171,3 +171,19 @@ class ClassCounts(QWidget):
 
 def _name(class_names: list[str], index: int) -> str:
     return class_names[index] if 0 <= index < len(class_names) else str(index)
+
+
+class ImagePreview(QTabWidget):
+    """The data panel's page for an image set: sample thumbnails, and samples per class."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataPreviewTabs")
+        self.grid = SampleGrid()
+        self.class_counts = ClassCounts()
+        self.addTab(self.grid, "Samples")
+        self.addTab(self.class_counts, "Classes")
+
+    def set_dataset(self, data) -> None:
+        self.grid.set_samples(data.x_train, data.y_train, data.class_names)
+        self.class_counts.set_counts(data.y_train, data.class_names)

@@ -87,15 +87,15 @@ def test_missing_set_offers_a_download_and_keeps_the_loaded_one(qtbot, data_home
     loaded = panel.dataset
     assert not panel.download_row.isVisible()
     _choose(qtbot, win, "CIFAR-10")
-    assert panel.download_row.isVisible() and panel.pending.name == "CIFAR-10"
-    assert "CIFAR-10 is not on this machine" in panel.download_label.text()
-    assert "170 MB" in panel.download_label.text()
+    assert panel.download_row.isVisible() and panel.download_row.pending.name == "CIFAR-10"
+    assert "CIFAR-10 is not on this machine" in panel.download_row.label.text()
+    assert "170 MB" in panel.download_row.label.text()
     assert panel.combo.currentText().startswith("MNIST sample") and panel.dataset is loaded
     tip = panel.combo.itemData(panel.combo.findText("CIFAR-10"), Qt.ItemDataRole.ToolTipRole)
     assert "choose it to download" in tip
     _choose(qtbot, win, "MNIST sample (bundled, 5,000 digits)")  # unchanged: no reload, offer stays
     _choose(qtbot, win, "Fashion-MNIST")
-    assert panel.pending.name == "Fashion-MNIST"
+    assert panel.download_row.pending.name == "Fashion-MNIST"
 
 
 def test_cifar_with_a_28x28x1_stack_offers_the_cifar_template(qtbot, data_home):
@@ -106,10 +106,10 @@ def test_cifar_with_a_28x28x1_stack_offers_the_cifar_template(qtbot, data_home):
     assert not panel.fix_row.isVisible()
     _choose(qtbot, win, "CIFAR-10")
     assert panel.fix_row.isVisible()
-    assert "The first layer, reshape, can't take CIFAR-10's 32×32×3 samples" in panel.fix_label.text()
-    assert panel.fix_button.text() == "Load the CIFAR-10 CNN template"
+    assert "The first layer, reshape, can't take CIFAR-10's 32×32×3 samples" in panel.fix_row.label.text()
+    assert panel.fix_row.button.text() == "Load the CIFAR-10 CNN template"
     assert not win.training.train_button.isEnabled()
-    qtbot.mouseClick(panel.fix_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.fix_row.button, Qt.MouseButton.LeftButton)
     assert win.stack.specs[0].class_name == "Conv2D" and win.stack.check.ok
     assert not panel.fix_row.isVisible() and win.training.train_button.isEnabled()
     win.undo_stack.undo()  # the fix is one undo step: the LeNet stack is back, and so is the offer
@@ -122,6 +122,6 @@ def test_a_model_input_of_another_size_is_offered_the_datas_shape(qtbot, data_ho
     _choose(qtbot, win, "CIFAR-10")
     win.stack.set_data_shape((28, 28, 1), 10)  # as after opening a model made for MNIST
     panel = win.data_panel
-    assert panel.fix_label.text() == "This model takes 28×28×1 inputs; CIFAR-10 has 32×32×3 samples."
-    qtbot.mouseClick(panel.fix_button, Qt.MouseButton.LeftButton)
+    assert panel.fix_row.label.text() == "This model takes 28×28×1 inputs; CIFAR-10 has 32×32×3 samples."
+    qtbot.mouseClick(panel.fix_row.button, Qt.MouseButton.LeftButton)
     assert win.stack.input_shape == (32, 32, 3) and not panel.fix_row.isVisible()

@@ -136,11 +136,11 @@ def test_image_model_on_text_is_offered_an_embedding_in_one_undo_step(qtbot, dat
     assert win.data_controller.open_path(str(text_table(tmp_path / "weather.csv")))
     assert win.stack.specs[0].class_name == "Flatten"  # the default digit model
     assert panel.fix_row.isVisible()
-    assert "holds word indices: a text model starts with an Embedding" in panel.fix_label.text()
-    assert "reshape" not in panel.fix_button.text().lower() and "input" not in panel.fix_button.text()
+    assert "holds word indices: a text model starts with an Embedding" in panel.fix_row.label.text()
+    assert "reshape" not in panel.fix_row.button.text().lower() and "input" not in panel.fix_row.button.text()
     vocabulary = panel.dataset.text.vocabulary_size
-    assert panel.fix_button.text() == f"Insert Embedding({vocabulary:,}, 32) at the top"
-    _click(qtbot, panel.fix_button)
+    assert panel.fix_row.button.text() == f"Insert Embedding({vocabulary:,}, 32) at the top"
+    _click(qtbot, panel.fix_row.button)
     first = win.stack.specs[0]
     assert first.class_name == "Embedding" and first.config["input_dim"] == vocabulary
     assert win.stack.check.layers[0].error is None and not panel.fix_row.isVisible()
@@ -152,16 +152,19 @@ def test_embedding_too_small_and_a_model_of_other_length_get_text_fixes(qtbot, d
     win = open_window(qtbot)
     panel = win.data_panel
     assert win.data_controller.open_path(str(text_table(tmp_path / "weather.csv")))
-    _click(qtbot, panel.fix_button)  # insert the Embedding
+    _click(qtbot, panel.fix_row.button)  # insert the Embedding
     win.undo_stack.push(_edit(win, {"input_dim": 3}))
-    assert "has input_dim 3, but weather.csv's word indices go up to" in panel.fix_label.text()
-    _click(qtbot, panel.fix_button)
-    assert win.stack.specs[0].config["input_dim"] == panel.dataset.text.vocabulary_size
+    # said once, on the Embedding's card with its quick fix; the data panel does not repeat it
+    vocabulary = panel.dataset.text.vocabulary_size
+    assert "input_dim 3 is below the text data's vocabulary" in win.stack.check.layers[0].error
+    assert not panel.fix_row.isVisible()
+    win.stack_controller.apply_fix(0, 0)
+    assert win.stack.specs[0].config["input_dim"] == vocabulary and win.stack.check.layers[0].error is None
     # a text model made for 7 words (as one opened from a file): re-encode, don't reshape
     win.stack.set_data_shape((7,), 2)
-    assert panel.fix_label.text() == "This model takes texts of 7 words; weather.csv is encoded as 100."
+    assert panel.fix_row.label.text() == "This model takes texts of 7 words; weather.csv is encoded as 100."
     with qtbot.waitSignal(panel.datasetChanged, timeout=5000):
-        _click(qtbot, panel.fix_button)
+        _click(qtbot, panel.fix_row.button)
     assert panel.dataset.input_shape == (7,) and panel.text_view.tokenizer.maxlen.value() == 7
     assert not panel.fix_row.isVisible()
 
@@ -177,8 +180,8 @@ def test_missing_fortunes_says_how_to_install_it(qtbot, data_home, tmp_path, mon
     panel = win.data_panel
     before = panel.dataset
     panel.select_source(FORTUNES)
-    assert panel.download_row.isVisible() and not panel.download_button.isVisible()
-    assert "sudo apt-get install fortunes" in panel.download_label.text()
+    assert panel.download_row.isVisible() and not panel.download_row.button.isVisible()
+    assert "sudo apt-get install fortunes" in panel.download_row.label.text()
     assert panel.dataset is before and panel.combo.currentText() == before.name
 
 
@@ -230,10 +233,10 @@ def test_imdb_downloads_the_reviews_and_the_word_index(qtbot, data_home):
         win = open_window(qtbot, sources)
         panel = win.data_panel
         panel.select_source(IMDB)  # not here: the download row, with both files' size
-        assert panel.download_row.isVisible() and panel.download_button.isVisible()
+        assert panel.download_row.isVisible() and panel.download_row.button.isVisible()
         with qtbot.waitSignal(panel.datasetChanged, timeout=10_000):
-            _click(qtbot, panel.download_button)
-    assert panel.dataset.name == IMDB and panel.progress.value() == 1000
+            _click(qtbot, panel.download_row.button)
+    assert panel.dataset.name == IMDB and panel.download_row.progress.value() == 1000
     assert (_paths.user_cache_dir() / "imdb_word_index.json").read_bytes() == word_index
     assert "the film was great" in panel.dataset.text.texts_train
 
@@ -242,7 +245,7 @@ def test_a_text_model_trains_and_the_tokenizer_waits_for_it(qtbot, data_home, tm
     win = open_window(qtbot)
     panel = win.data_panel
     assert win.data_controller.open_path(str(text_table(tmp_path / "weather.csv", repeat=40)))
-    _click(qtbot, panel.fix_button)  # Embedding at the top
+    _click(qtbot, panel.fix_row.button)  # Embedding at the top
     last = len(win.stack.specs) - 1
     win.stack_controller.apply_fix(last, 0)  # the last Dense: 2 units, the data's classes
     assert win.stack.check.problem is None
