@@ -134,7 +134,8 @@ def bench_worker(x, y, reps: int, epochs: int) -> float:
     model = mlp()
     model.build((None, 28, 28))
     weights = model.get_weights()
-    time_direct(weights, x[:2048], y[:2048], 1)  # warm-up: caches, BLAS threads
+    time_direct(weights, x[:2048], y[:2048], 1)  # warm-up: caches, BLAS threads, …
+    time_worker(weights, x[:2048], y[:2048], 1)  # … and the worker's modules and Qt's thread setup
     direct, worker, direct_cpu, worker_cpu, signals = [], [], [], [], 0
     for _ in range(reps):
         seconds, cpu = time_direct(weights, x, y, epochs)

@@ -28,7 +28,6 @@ def suggested_learning_rate(optimizer) -> float:
 
 class DivergenceGuard:
     def __init__(self) -> None:
-        self.seen = 0
         self.baseline: float | None = None
 
     @property
@@ -42,7 +41,6 @@ class DivergenceGuard:
     def check(self, epoch: int, batch: int, loss: float, optimizer) -> str | None:
         """A message for the user when training should stop, else None. `loss` is the running
         mean of the current epoch, as Keras reports it."""
-        self.seen += 1
         if math.isfinite(loss):
             if self.baseline is None:
                 # The first batch's loss is the untrained model's: a healthy run only goes down.

@@ -57,14 +57,20 @@ class TrainingBridge(Callback):
 
     def _catch_up(self, batch: int) -> None:
         worker, model = self.worker, self.model
+        guard, alarm = self.guard, self.alarm
         for kept_batch, logs in self.kept[self.checked:]:
-            message = self.guard.check(self.epoch, kept_batch, logs.get("loss", 0.0),
-                                       model.optimizer)
+            loss = logs.get("loss", 0.0)
+            # Below the alarm level (and with a baseline set) the guard has nothing to say:
+            # asking it about every batch was most of this loop's cost.
+            if loss <= alarm and guard.baseline is not None:
+                continue
+            message = guard.check(self.epoch, kept_batch, loss, model.optimizer)
+            alarm = guard.alarm_level
             if message and not self.divergence:
                 self.divergence = {"epoch": self.epoch, "batch": kept_batch, "steps": self.steps,
                                    "message": message}
                 model.stop_training = True
-        self.alarm = self.guard.alarm_level
+        self.alarm = guard.alarm_level
         now = time.monotonic()
         batch_time = (now - self.last_check) / max(1, len(self.kept) - self.checked)
         self.check_every = max(1, min(1000, int(CHECK_INTERVAL / max(batch_time, 1e-6))))
