@@ -29,7 +29,8 @@ class UserSamplesOption(QCheckBox):
             self.count, self.problem = 0, str(exc)
         fits = dataset is not None and user_samples.fits(dataset)
         n = self.count
-        self.setText(f"Include my {n:,} drawn digit{'s' * (n != 1)}")
+        self.setText(f"Include my {n:,} drawn digit{'s' * (n != 1)}" if n else
+                     "Include my drawn digits (none kept yet)")
         self.setEnabled(fits and n > 0)
         if self.problem:
             why = self.problem

@@ -55,7 +55,7 @@ def _keep_two(store) -> None:
 
 def test_no_drawings_yet_leaves_the_box_off_and_says_how(window):
     box = _box(window)
-    assert not box.isEnabled() and box.text() == "Include my 0 drawn digits"
+    assert not box.isEnabled() and box.text() == "Include my drawn digits (none kept yet)"
     assert "Wrong? It's a" in box.toolTip()
 
 
