@@ -23,6 +23,7 @@ from gui.files.recent import RecentFiles, fill_recent_menu
 from gui.files.recovery import SessionRecovery
 from gui.files.replace import push_replacement
 from gui.files.window_state import restore_window_state, save_window_state
+from gui.workers.evaluation_worker import snapshot
 
 OPEN_FILTER = "Keras models (*.h5 *.hdf5 *.keras);;All files (*)"
 SAVE_FILTER = "Keras HDF5 model (*.h5);;Keras 3 archive (*.keras)"
@@ -180,7 +181,10 @@ class FileController(QObject):
         data = w.data_panel.dataset
         fits_data = data is not None and shape is not None and \
             model.output_shape[-1] == data.num_classes
-        w.predict.set_model(model, data.class_names if fits_data else None)
+        # A copy, as after training: Continue may train `model` on the worker thread while the
+        # predict view runs its forward pass here, and layers keep per-call state.
+        names = data.class_names if fits_data else getattr(model, "text_class_names", None)
+        w.predict.set_model(snapshot(model), names, text=getattr(model, "text_encoding", None))
 
     def _opened_message(self, model, specs, name: str, notes: list[str]) -> str:
         shape = model_io.input_shape_of(model)

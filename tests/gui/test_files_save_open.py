@@ -96,6 +96,8 @@ def test_a_trained_model_saved_and_reopened_predicts_the_same(qtbot, make_window
     np.testing.assert_allclose(second.predict.current_probabilities(), expected, rtol=1e-5,
                                atol=1e-7)
     np.testing.assert_allclose(expected, trained, rtol=1e-5, atol=1e-7)
+    # Continue trains the opened model on the worker thread: the predict view must have a copy.
+    assert second.predict._model is not second.training_controller.model
     # The opened model is the current trained model: saving it again keeps its weights.
     again = tmp_path / "again.h5"
     assert second.file_controller.save_to(str(again))
