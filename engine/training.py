@@ -85,10 +85,20 @@ class _Batches:
 
 
 def _logs(model, loss_total: float, seen: float) -> dict[str, float]:
-    logs = {"loss": loss_total / seen if seen else 0.0}
-    for metric in model.compiled_metrics:
-        logs[metric.name] = float(metric.result())
-    return dict(sorted(logs.items()))
+    """The running logs, keys in sorted order as Keras 3 shows them."""
+    return _batch_logs(_log_order(model), loss_total, seen)
+
+
+def _log_order(model) -> list:
+    """(name, metric, or None for the loss) in the logs' order: worked out once per loop, since
+    a per-batch callback makes the logs after every batch."""
+    named = [("loss", None), *((metric.name, metric) for metric in model.compiled_metrics)]
+    return sorted(dict(named).items())
+
+
+def _batch_logs(order: list, loss_total: float, seen: float) -> dict[str, float]:
+    loss = loss_total / seen if seen else 0.0
+    return {name: loss if metric is None else float(metric.result()) for name, metric in order}
 
 
 def _should_eval(epoch: int, validation_freq) -> bool:
@@ -125,6 +135,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         cbs.on_train_begin({})
         begin_hooks, end_hooks = cbs.wants("on_train_batch_begin"), cbs.wants("on_train_batch_end")
         metrics, train_step = model.compiled_metrics, model.train_step
+        order = _log_order(model)
         training_logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             for metric in metrics:
@@ -139,7 +150,7 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                 seen += n
                 steps_run += 1
                 if end_hooks:
-                    cbs.on_train_batch_end(step, _logs(model, loss_total, seen))
+                    cbs.on_train_batch_end(step, _batch_logs(order, loss_total, seen))
                 if model.stop_training:
                     break
             if not steps_run:
