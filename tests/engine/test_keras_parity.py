@@ -1,7 +1,7 @@
 """Optimizers, schedules, losses and metrics against REAL Keras 3, number for number.
 
 A development check like tests/engine/test_keras_interop.py: it runs when keras (with the torch
-backend) is importable and skips otherwise. The formula tests in test_optimizers.py,
+backend) is importable and skips otherwise. The formula tests in test_optimizer_formulas.py,
 test_losses.py and test_metrics.py stand on their own; these confirm the formulas were read right.
 """
 
