@@ -11,16 +11,12 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from gui.data_sources import available_sources
 from gui.main_window import MainWindow
+from tests.gui.window_support import open_window
 
 
 def make_window(qtbot) -> MainWindow:
-    sample = [s for s in available_sources() if "sample" in s.name]
-    win = MainWindow(data_sources=sample)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return open_window(qtbot)
 
 
 def names(win) -> list[str]:

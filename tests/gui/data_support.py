@@ -12,6 +12,7 @@ from engine.datasets import fashion_mnist
 from gui.data_sources import builtin_sources
 from gui.main_window import MainWindow
 from tests.engine.dataset_files import cifar10_parts, write_cifar10_folder, write_idx
+from tests.gui import window_support
 
 
 def digits_npz(n_train: int = 120, n_test: int = 40, seed: int = 0) -> bytes:
@@ -56,10 +57,7 @@ def put_cifar10(home: Path, per_batch: int = 8):
 
 
 def open_window(qtbot, sources=None) -> MainWindow:
-    win = MainWindow(data_sources=sources if sources is not None else builtin_sources())
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return window_support.open_window(qtbot, sources if sources is not None else builtin_sources())
 
 
 WEATHER = {"rain": ["grey clouds and heavy rain all day", "wet streets and a cold wind",

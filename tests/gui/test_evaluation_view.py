@@ -8,22 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
 from gui.panels.mistakes_gallery import MAX_SHOWN, thumbnail
 from gui.session import fit_images
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def window(qtbot):
-    sample = [s for s in available_sources() if "sample" in s.name]
-    win = MainWindow(data_sources=sample)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from engine.models import load_model
 from gui import settings
 from gui.controllers import file_controller
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
+from tests.gui.window_support import open_window
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 Button = QMessageBox.StandardButton
@@ -24,9 +23,7 @@ Button = QMessageBox.StandardButton
 @pytest.fixture
 def window(qtbot, tmp_path):
     settings.enable(tmp_path / "profile")
-    win = MainWindow(data_sources=[s for s in available_sources() if "sample" in s.name])
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(qtbot)
     qtbot.waitExposed(win)
     yield win
     win.file_controller.ask_to_save = False

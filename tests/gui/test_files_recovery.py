@@ -8,9 +8,8 @@ import json
 import pytest
 
 from gui import settings
-from gui.data_sources import available_sources
 from gui.files.autosave import AutosaveStore
-from gui.main_window import MainWindow
+from tests.gui.window_support import open_window
 
 
 @pytest.fixture
@@ -22,12 +21,7 @@ def profile(tmp_path):
 
 @pytest.fixture
 def make_window(qtbot, profile):
-    def make() -> MainWindow:
-        win = MainWindow(data_sources=[s for s in available_sources() if "sample" in s.name])
-        qtbot.addWidget(win)
-        win.show()
-        return win
-    return make
+    return lambda: open_window(qtbot)
 
 
 def _edit(win) -> None:
@@ -120,8 +114,7 @@ def test_without_persistence_nothing_is_written(qtbot, tmp_path, monkeypatch):
     """Windows built outside the app (other tests, scripts) keep no autosave and no settings."""
     settings.disable()
     monkeypatch.setenv("HOME", str(tmp_path))
-    win = MainWindow(data_sources=[s for s in available_sources() if "sample" in s.name])
-    qtbot.addWidget(win)
+    win = open_window(qtbot)
     _edit(win)
     assert not win.file_controller.recovery.timer.isActive()
     win.file_controller.recovery.autosave_now()

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from engine.models import load_model
 from gui import settings
 from gui.canvas.preprocess import drawing_to_mnist
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
+from tests.gui.window_support import open_window
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -29,12 +28,7 @@ def profile(tmp_path):
 
 @pytest.fixture
 def make_window(qtbot, profile):
-    def make() -> MainWindow:
-        win = MainWindow(data_sources=[s for s in available_sources() if "sample" in s.name])
-        qtbot.addWidget(win)
-        win.show()
-        return win
-    return make
+    return lambda: open_window(qtbot)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from gui import settings
 from gui.data_sources import DataSource, available_sources
 from gui.files.recent import RecentFiles
 from gui.main_window import MainWindow
+from tests.gui.window_support import open_window
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -32,9 +33,7 @@ def _sample() -> DataSource:
 @pytest.fixture
 def make_window(qtbot, profile):
     def make(sources=None) -> MainWindow:
-        win = MainWindow(data_sources=sources or [_sample()])
-        qtbot.addWidget(win)
-        win.show()
+        win = open_window(qtbot, sources or [_sample()])
         qtbot.waitExposed(win)
         return win
     return make

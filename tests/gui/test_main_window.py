@@ -5,22 +5,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    sample = [s for s in available_sources() if "sample" in s.name]
-    win = MainWindow(data_sources=sample)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def _double_click_palette(qtbot, win, class_name):

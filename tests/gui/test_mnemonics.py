@@ -2,20 +2,6 @@
 
 import re
 
-import pytest
-
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(data_sources=[s for s in available_sources() if "sample" in s.name])
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-
 
 def _mnemonic(text: str) -> str | None:
     found = re.search(r"&([^&])", text)

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from engine import layers
 from engine.datasets import fortunes
 from gui.data_sources import DataSource, available_sources, builtin_sources
-from gui.main_window import MainWindow
 from gui.stack.layer_spec import LayerSpec
 from gui.stack.templates import TEXT_TEMPLATES, by_title
 from gui.stack.validation import check_stack
 from gui.text_data import TextCorpus
+from tests.gui.window_support import open_window
 
 AVERAGE = "Text classifier (Embedding → average)"
 LSTM = "Text classifier (Embedding → LSTM)"
@@ -53,13 +53,6 @@ def tiny_source(corpus: TextCorpus | None = None) -> DataSource:
 
 def fortunes_source() -> DataSource:
     return next(s for s in builtin_sources() if s.name.startswith("Fortunes"))
-
-
-def open_window(qtbot, sources) -> MainWindow:
-    win = MainWindow(data_sources=sources)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def train(qtbot, win, epochs: int, timeout: int = 60_000) -> None:

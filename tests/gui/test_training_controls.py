@@ -9,20 +9,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
+from tests.gui.window_support import open_window
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def window(qtbot):
-    sample = [s for s in available_sources() if "sample" in s.name]
-    win = MainWindow(data_sources=sample)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def _click(qtbot, button) -> None:
@@ -133,10 +122,7 @@ def test_reset_weights_starts_an_untrained_run_that_continue_trains(qtbot, windo
 
 
 def test_closing_during_training_ends_the_worker_within_two_seconds(qtbot):
-    sample = [s for s in available_sources() if "sample" in s.name]
-    win = MainWindow(data_sources=sample)
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(qtbot)
     win.training.epochs.setValue(1000)
     errors = []
     _click(qtbot, win.training.train_button)

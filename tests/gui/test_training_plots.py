@@ -13,21 +13,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from gui.data_sources import available_sources
-from gui.main_window import MainWindow
 from gui.workers.batch_smoothing import BatchSmoother, smoothing_span
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def window(qtbot):
-    sample = [s for s in available_sources() if "sample" in s.name]
-    win = MainWindow(data_sources=sample)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def _train(qtbot, win, epochs: int = 1) -> None:

@@ -9,10 +9,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton
 
 from gui.data_sources import builtin_sources
-from gui.main_window import MainWindow
 from gui.user_samples import UserSampleStore
 from tests.gui.data_support import isolated_data_home, text_table
 from tests.gui.predict_support import ONE, draw_digit, pretrained_model
+from tests.gui.window_support import open_window
 
 SAMPLE = "MNIST sample (bundled, 5,000 digits)"
 
@@ -27,9 +27,7 @@ def store(tmp_path, monkeypatch):
 @pytest.fixture
 def window(qtbot, store):
     sample = [s for s in builtin_sources() if s.name == SAMPLE]
-    win = MainWindow(data_sources=sample, pretrained=pretrained_model())
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(qtbot, sample, pretrained=pretrained_model())
     yield win
     win.close()
 
