@@ -22,6 +22,7 @@ from gui.stack.templates import ALL_TEMPLATES
 from gui.stack.validation import check_stack
 from gui.text_data import with_options
 from gui.workers.download_worker import DownloadWorker
+from gui.workers.thread_exit import end_thread, join_thread
 
 FILE_FILTER = ("Data files (*.npz *.csv *.csv.gz *.gz *.tar.gz *.tgz *-ubyte);;"
                "Text tables (*.csv *.tsv *.txt);;All files (*)")
@@ -115,9 +116,7 @@ class DataController(QObject):
             self.worker.request_cancel()
 
     def _end_thread(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
+        join_thread(self.thread)
         self.thread = self.worker = None
 
     def _on_finished(self, name: str) -> None:
@@ -143,9 +142,7 @@ class DataController(QObject):
         self.panel.load_row.shutdown()
         if self.worker is not None:
             self.worker.request_cancel()
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait(timeout_ms)
+        end_thread(self.thread, self.worker, timeout_ms)  # detached if a read outlasts the wait
 
     # --- does the model take this data? -------------------------------------------------------
     def check_fit(self, *_args) -> None:

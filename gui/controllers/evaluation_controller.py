@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, QThread
 
 from gui import session
 from gui.workers.evaluation_worker import Evaluation, EvaluationWorker, snapshot
-from gui.workers.thread_exit import end_thread
+from gui.workers.thread_exit import end_thread, join_thread
 
 
 class EvaluationController(QObject):
@@ -89,11 +89,8 @@ class EvaluationController(QObject):
         end_thread(self.thread, self.worker, timeout_ms)
 
     def _end_thread(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-            self.thread = None
-        self.worker = None
+        join_thread(self.thread)
+        self.thread = self.worker = None
         self.update_enabled()
 
     def _on_finished(self, evaluation: Evaluation) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from gui import session
 from gui.controllers.training_run import TrainingRun
 from gui.workers.evaluation_worker import snapshot
-from gui.workers.thread_exit import end_thread
+from gui.workers.thread_exit import end_thread, join_thread
 
 IDLE_TIPS = {"train": "Train a new model on the chosen data (F5).",
              "continue": "Train the current model for more epochs, numbering on (Ctrl+F5).",
@@ -238,11 +238,8 @@ class TrainingController(QObject):
         end_thread(self.thread, self.worker, timeout_ms)
 
     def _end_thread(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-            self.thread = None
-        self.worker = None
+        join_thread(self.thread)
+        self.thread = self.worker = None
         self.panel.pause_button.setChecked(False)
         self.panel.end()
         self.update_enabled()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gui import session
 from gui.stack.layer_spec import LayerSpec
+from gui.workers.thread_exit import join_thread
 
 _MIN_BATCHES, _MAX_BATCHES, _BUDGET_S = 2, 20, 1.0
 
@@ -102,11 +103,8 @@ class EpochEstimator(QObject):
         self._end()
 
     def _end(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-            self.thread = None
-        self.worker = None
+        join_thread(self.thread)
+        self.thread = self.worker = None
 
     def _on_finished(self, per_batch: float, batches: int) -> None:
         self._end()

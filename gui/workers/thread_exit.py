@@ -21,3 +21,11 @@ def end_thread(thread: QThread | None, worker: QObject | None, timeout_ms: int) 
     thread.setParent(None)
     _outliving.append((thread, worker))
     return False
+
+
+def join_thread(thread: QThread | None) -> None:
+    """End the event loop of a thread whose work has returned, and wait for it (briefly: only
+    the loop is left to stop)."""
+    if thread is not None:
+        thread.quit()
+        thread.wait()
