@@ -92,7 +92,8 @@ class TrainingBridge(Callback):
     def _send(self) -> None:
         batch, logs = self.kept[-1]
         points = {"batch": [b for b, _ in self.kept], "values": {}}
-        self.smoother.update_many(points["batch"], [logs for _, logs in self.kept], points["values"])
+        for kept_batch, kept_logs in self.kept:
+            self.smoother.update(kept_batch, kept_logs, points["values"])
         self.kept, self.checked = [], 0
         self.last_emit = time.monotonic()
         self.worker.batchEnded.emit(self.epoch, batch, self.steps, dict(logs), points)
