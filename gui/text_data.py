@@ -11,7 +11,7 @@ lessons: the test set's unseen words become the out-of-vocabulary index.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -118,10 +118,6 @@ def revectorize(dataset, options: TextOptions):
     corpus = TextCorpus(dataset.name, encoding.texts_train, dataset.y_train, encoding.texts_test,
                         dataset.y_test, dataset.class_names)
     return vectorize(corpus, options)
-
-
-def with_options(options: TextOptions, **changes) -> TextOptions:
-    return replace(options, **changes)
 
 
 def _labels(y) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread
 from PySide6.QtGui import QAction
@@ -20,7 +21,6 @@ from gui.stack import commands, naming
 from gui.stack.layer_spec import LayerSpec
 from gui.stack.templates import ALL_TEMPLATES
 from gui.stack.validation import check_stack
-from gui.text_data import with_options
 from gui.workers.download_worker import DownloadWorker
 from gui.workers.thread_exit import end_thread, join_thread
 
@@ -240,7 +240,7 @@ class DataController(QObject):
         data = self.panel.dataset
         window = self.window
         if kind == "maxlen":
-            self.panel.apply_text_options(with_options(data.text.options, maxlen=template))
+            self.panel.apply_text_options(replace(data.text.options, maxlen=template))
         elif kind == "embedding":
             spec = template.copy()
             spec.config["name"] = naming.unique_name("Embedding", window.stack.names)

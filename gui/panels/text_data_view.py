@@ -8,6 +8,8 @@ re-encoding (gui/text_data.revectorize) and tells the rest of the window.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.panels.data_preview import ClassCounts, sample_indices
-from gui.text_data import OOV_TOKEN, TextEncoding, TextOptions, with_options
+from gui.text_data import OOV_TOKEN, TextEncoding, TextOptions
 
 ROWS_SHOWN = 60
 BINS = 30
@@ -180,7 +182,7 @@ class TokenizerOptions(QWidget):
 
     def options(self) -> TextOptions:
         """The options as set; ValueError (TextOptions' message) for an impossible vocabulary size."""
-        return with_options(self.current, num_words=self.num_words.value() or None,
+        return replace(self.current, num_words=self.num_words.value() or None,
                             maxlen=self.maxlen.value() or None, lower=self.lower.isChecked(),
                             oov_token=OOV_TOKEN if self.oov.isChecked() else None,
                             padding=self.padding.currentText(), truncating=self.truncating.currentText())
