@@ -145,7 +145,7 @@ def script_text(model, weights_expression: str, dataset: str | None) -> str:
         "    return model",
         "",
         "",
-        *_data_lines(input_shape[1:], dataset, _sparse_labels(model)),
+        *load_data_lines(input_shape[1:], dataset, _sparse_labels(model)),
         "",
         "",
         "def main() -> None:",
@@ -208,22 +208,31 @@ def _sparse_labels(model) -> bool:
     return model.loss is None or "sparse" in getattr(model.loss, "name", str(model.loss))
 
 
-def _data_lines(shape: tuple, dataset: str | None, sparse: bool) -> list[str]:
-    head = ["def load_data():",
-            f'    """keras.datasets.{dataset or "…"} prepared as Hornbook prepares it: pixels scaled to '
-            "0..1 and each",
-            "    image reshaped to the model's input shape"
-            + (', labels as class indices."""' if sparse else ', labels one-hot."""')]
+def load_data_lines(shape: tuple, dataset: str | None, sparse: bool, num_classes: int = _CLASSES,
+                    missing: str | None = None) -> list[str]:
+    """Source of `def load_data():` for keras.datasets.<dataset>, prepared as Hornbook prepares
+    it: pixels scaled to 0..1, images reshaped to `shape` (the model's input without the batch
+    axis), labels as class indices (`sparse`) or one-hot. Without a dataset the function raises
+    NotImplementedError, its message `missing` (by default: no set has such images)."""
+    labels = "labels as class indices" if sparse else "labels one-hot"
     if dataset is None:
-        return [*head, f"    raise NotImplementedError(\"No keras.datasets set has images of shape "
-                       f"{literal(shape)}; load your own data here.\")"]
+        missing = missing or (f"No keras.datasets set has images of shape {literal(shape)}; load "
+                              "your own data here.")
+        return ["def load_data():",
+                f'    """(x_train, y_train), (x_test, y_test): inputs of shape {literal(shape)}, '
+                f'{labels}."""',
+                f"    raise NotImplementedError({literal(missing)})"]
+    head = ["def load_data():",
+            f'    """keras.datasets.{dataset} prepared as Hornbook prepares it: pixels scaled to 0..1 and '
+            "each",
+            f'    image reshaped to the model\'s input shape, {labels}."""']
     target = literal((-1, *shape))
     lines = [*head, f"    (x_train, y_train), (x_test, y_test) = keras.datasets.{dataset}.load_data()",
              f'    x_train = x_train.astype("float32").reshape({target}) / 255',
              f'    x_test = x_test.astype("float32").reshape({target}) / 255']
     if not sparse:
-        lines += [f"    y_train = keras.utils.to_categorical(y_train, {_CLASSES})",
-                  f"    y_test = keras.utils.to_categorical(y_test, {_CLASSES})"]
+        lines += [f"    y_train = keras.utils.to_categorical(y_train, {num_classes})",
+                  f"    y_test = keras.utils.to_categorical(y_test, {num_classes})"]
     return [*lines, "    return (x_train, y_train), (x_test, y_test)"]
 
 

@@ -12,7 +12,7 @@ import inspect
 from dataclasses import dataclass
 
 from engine.export._pycode import call, literal, same_value
-from engine.export.keras_script import layer_arguments
+from engine.export.keras_script import layer_arguments, load_data_lines
 from engine.optimizers import schedules
 from gui.stack.compile_options import default_learning_rate, optimizer_class, optimizer_hyperparameters
 from gui.stack.layer_spec import LayerSpec
@@ -118,7 +118,9 @@ def program(specs: list[LayerSpec], input_shape: tuple, state: dict, run: RunSet
         "    return model",
         "",
         "",
-        *_data_lines(dataset, run, tuple(input_shape), sparse),
+        *load_data_lines(tuple(input_shape), dataset, sparse, run.num_classes,
+                         f"Hornbook trained on {run.dataset or 'data of its own'}, which keras.datasets "
+                         "does not have: load it here as (x_train, y_train), (x_test, y_test)."),
         "",
         "",
         "def main() -> None:",
@@ -148,22 +150,3 @@ def _fit_lines(state: dict) -> list[str]:
         return [*fit[:-1], fit[-1] + ")"]
     return ["    callbacks = [", *(f"        {c}," for c in callbacks), "    ]",
             *fit[:-1], fit[-1] + ", callbacks=callbacks)"]
-
-
-def _data_lines(dataset: str | None, run: RunSettings, shape: tuple, sparse: bool) -> list[str]:
-    head = ["def load_data():",
-            '    """Pixels scaled to 0..1, images shaped as the model\'s input, labels '
-            + ('as class indices."""' if sparse else 'one-hot."""')]
-    if dataset is None:
-        return [*head, f"    # Hornbook trained on {run.dataset or 'data of its own'}, which "
-                       "keras.datasets does not have: load it here.",
-                "    raise NotImplementedError(\"Load your data here: (x_train, y_train), "
-                "(x_test, y_test).\")"]
-    target = literal((-1, *shape))
-    lines = [*head, f"    (x_train, y_train), (x_test, y_test) = keras.datasets.{dataset}.load_data()",
-             f'    x_train = x_train.astype("float32").reshape({target}) / 255',
-             f'    x_test = x_test.astype("float32").reshape({target}) / 255']
-    if not sparse:
-        lines += [f"    y_train = keras.utils.to_categorical(y_train, {run.num_classes})",
-                  f"    y_test = keras.utils.to_categorical(y_test, {run.num_classes})"]
-    return [*lines, "    return (x_train, y_train), (x_test, y_test)"]
