@@ -8,6 +8,12 @@ excluded), loss and test accuracy.
 
     python benchmarks/train_mnist_cnn.py                     # MNIST, 3 epochs, goal ≥ 99.0 %
     python benchmarks/train_mnist_cnn.py --dataset fashion   # Fashion-MNIST, goal ≥ 90 %
+    python benchmarks/train_mnist_cnn.py --schedule constant --learning-rate 0.001  # Adam's defaults
+
+Adam's learning rate follows Keras' CosineDecay by default: a linear warm-up from 3e-4 to 3e-3 over
+the first 200 batches, then a half cosine down to 0 at the last batch of the last epoch. With
+Adam's constant default of 1e-3 this model ends near 98.85% after 3 epochs (in Keras too); the
+schedule takes it past 99.0% (figures in the closing notes).
 """
 
 from __future__ import annotations
@@ -66,12 +72,23 @@ def load(dataset: str, given: str | None):
     return ((parts[0], parts[1]), (parts[2], parts[3])), f"IDX files in {folder}"
 
 
-def model(dropout: float = 0.5, padding: str = "valid") -> engine.Sequential:
+def learning_rate(peak: float, schedule: str, total_steps: int, warmup_steps: int):
+    """Adam's learning rate: `peak` throughout, or Keras' CosineDecay warming up linearly from
+    peak/10 to `peak` over `warmup_steps`, then a half cosine down to 0 at the last step."""
+    if schedule == "constant":
+        return peak
+    return engine.optimizers.schedules.CosineDecay(
+        peak / 10, decay_steps=max(1, total_steps - warmup_steps), warmup_target=peak,
+        warmup_steps=warmup_steps)
+
+
+def model(dropout: float = 0.5, padding: str = "valid", rate=0.001) -> engine.Sequential:
     net = engine.Sequential([
         Input((28, 28, 1)), Conv2D(32, 3, padding=padding, activation="relu"), MaxPooling2D(),
         Conv2D(64, 3, padding=padding, activation="relu"), MaxPooling2D(), Flatten(),
         Dense(128, activation="relu"), Dropout(dropout), Dense(10, activation="softmax")])
-    net.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    net.compile(optimizer=engine.optimizers.Adam(rate), loss="sparse_categorical_crossentropy",
+                metrics=["accuracy"])
     return net
 
 
@@ -104,16 +121,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=0.5, help="rate of the Dropout layer")
     parser.add_argument("--padding", choices=["valid", "same"], default="valid",
                         help="of both convolutions ('same' keeps 28×28 and 14×14 maps)")
+    parser.add_argument("--learning-rate", type=float, default=0.003, help="Adam's (peak) rate")
+    parser.add_argument("--schedule", choices=["constant", "cosine"], default="cosine",
+                        help="cosine: warm up to the rate, then decay to 0 by the last batch")
+    parser.add_argument("--warmup-steps", type=int, default=200,
+                        help="batches of linear warm-up from a tenth of the rate (cosine only)")
     args = parser.parse_args(argv)
 
     ((x_train, y_train), (x_test, y_test)), source = load(args.dataset, args.data)
     x_train = x_train.reshape(-1, 28, 28, 1).astype(np.float32) / np.float32(255)
     x_test = x_test.reshape(-1, 28, 28, 1).astype(np.float32) / np.float32(255)
     print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test images from {source}; "
-          f"batch {args.batch_size}, seed {args.seed}, dropout {args.dropout}, padding {args.padding}; "
+          f"batch {args.batch_size}, seed {args.seed}, dropout {args.dropout}, padding {args.padding}, "
+          f"Adam {args.learning_rate} {args.schedule} (warm-up {args.warmup_steps} steps); "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     engine.utils.set_random_seed(args.seed)
-    net = model(args.dropout, args.padding)
+    steps = -(-len(x_train) // args.batch_size) * args.epochs
+    net = model(args.dropout, args.padding,
+                learning_rate(args.learning_rate, args.schedule, steps, args.warmup_steps))
     report = EpochReport(x_test, y_test.astype(np.int64))
     net.fit(x_train, y_train.astype(np.int64), batch_size=args.batch_size, epochs=args.epochs,
             verbose=0, callbacks=[report])

@@ -23,10 +23,14 @@ from engine.layers import _parallel
 
 # Below this many channels per group a row-major copy would move runs of 1–7 values.
 CHANNEL_MAJOR_BELOW = 8
-CHUNK_BYTES = 1 << 20
+# A chunk's working set: the size of one core's L2 cache here (2 MB). Against 1 MB, it halves the
+# chunks, and with them the hand-offs of the GIL between the workers: on 2 cores the MNIST CNN's
+# step took 7% less time (25 alternating rounds, 25th percentile), the CIFAR CNN's the same.
+CHUNK_BYTES = 2 << 20
 # Partial kernel gradients per backward pass: enough for the cores to share the work by claiming
-# slots, few enough that adding them up stays cheap.
-SLOTS = 8
+# slots (with 8, the last slot left one core idle for up to an eighth of the pass: 16 took 5% less
+# time per CIFAR step), few enough that adding them up stays cheap.
+SLOTS = 16
 
 
 class Correlator:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+import numpy as np
+
 T = TypeVar("T")
 
 
@@ -141,6 +143,50 @@ def spread(items: Sequence[T], body: Callable[[T, int], None], count: int | None
             body(items[i], k)
 
     run(task, count)
+
+
+# Elementwise passes over a long vector (an optimizer's update) go slice by slice: a slice of each
+# array (a quarter megabyte of float32) stays in the L2 cache through all of an update's passes,
+# where whole arrays would stream through main memory once per pass; and the cores share slices.
+SLICE = 1 << 16
+
+
+def over_slices(size: int, body: Callable[[slice], None], length: int = SLICE) -> None:
+    """body(part) for consecutive slices covering range(size), `length` long, on all workers.
+    Elementwise work gives the same result in any order."""
+    if size <= length:
+        body(slice(0, size))
+        return
+    parts = [slice(i, min(i + length, size)) for i in range(0, size, length)]
+    spread(parts, lambda part, _worker: body(part))
+
+
+# Products below this many multiply-adds run whole: on 2 cores, splitting the MNIST CNN's Dense
+# products (26 M) was slower in two of three, the CIFAR CNN's (67 M) a third faster in all three.
+PARALLEL_PRODUCT = 32_000_000
+
+
+def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a (m, k) @ b (k, n) into out, the workers sharing out's rows (or columns, when wider).
+
+    Once a parallel section ran, OpenBLAS works on one thread per call (see `run`), so a Dense
+    layer's large product would otherwise keep one core idle."""
+    (m, k), n = a.shape, b.shape[1]
+    if out is None:
+        out = np.empty((m, n), np.result_type(a, b))
+    count = workers()
+    if count < 2 or m * k * n < PARALLEL_PRODUCT:
+        return np.matmul(a, b, out=out)
+    pieces = count
+    if m >= n:
+        edges = [m * i // pieces for i in range(pieces + 1)]
+        parts = [slice(lo, hi) for lo, hi in zip(edges, edges[1:], strict=False) if hi > lo]
+        spread(parts, lambda rows, _worker: np.matmul(a[rows], b, out=out[rows]))
+    else:
+        edges = [n * i // pieces for i in range(pieces + 1)]
+        parts = [slice(lo, hi) for lo, hi in zip(edges, edges[1:], strict=False) if hi > lo]
+        spread(parts, lambda cols, _worker: np.matmul(a, b[:, cols], out=out[:, cols]))
+    return out
 
 
 class _Counter:

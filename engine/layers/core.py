@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from engine import activations, backend, initializers, regularizers
+from engine.layers import _parallel
 from engine.layers.base import Layer, Shape
 from engine.layers.registry import register
 
@@ -96,7 +97,7 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self._x = x.reshape(-1, x.shape[-1])
-        z = self._x @ self.kernel.value
+        z = _parallel.matmul(self._x, self.kernel.value)
         if self.use_bias:
             z += self.bias.value
         # Apply in place unless the derivative needs the pre-activation values.
@@ -108,12 +109,13 @@ class Dense(Layer):
         g = grad.reshape(-1, self.units)
         if through_activation:
             g = self.activation.backward(self._z, self._y, g)
-        np.matmul(self._x.T, g, out=self.kernel.grad)
+        _parallel.matmul(self._x.T, g, self.kernel.grad)
         if self.use_bias:
             np.sum(g, axis=0, out=self.bias.grad)
         if not self.need_input_grad:
             return None
-        return (g @ self.kernel.value.T).reshape(*grad.shape[:-1], self.kernel.shape[0])
+        dx = _parallel.matmul(g, self.kernel.value.T)
+        return dx.reshape(*grad.shape[:-1], self.kernel.shape[0])
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.layers import _parallel
 from engine.optimizers.base import Optimizer
 
 
@@ -26,24 +27,27 @@ class Adam(Optimizer):
 
     def update(self, value, grad, lr):
         t = self.iterations + 1
+        alpha = value.dtype.type(lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t))
+        _parallel.over_slices(value.size, lambda part: self._update_slice(value, grad, alpha, part))
+
+    def _update_slice(self, value, grad, alpha, part: slice) -> None:
         f = value.dtype.type
-        alpha = f(lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t))
-        tmp = self._scratch
+        value, grad, m, v, tmp = value[part], grad[part], self.m[part], self.v[part], self._scratch[part]
         # m += (g − m)(1 − β1);  v += (g² − v)(1 − β2), in preallocated buffers.
-        np.subtract(grad, self.m, out=tmp)
+        np.subtract(grad, m, out=tmp)
         tmp *= f(1 - self.beta_1)
-        self.m += tmp
+        m += tmp
         np.multiply(grad, grad, out=tmp)
-        tmp -= self.v
+        tmp -= v
         tmp *= f(1 - self.beta_2)
-        self.v += tmp
-        v = self.v
+        v += tmp
         if self.v_hat is not None:
-            np.maximum(self.v_hat, self.v, out=self.v_hat)
-            v = self.v_hat
+            v_hat = self.v_hat[part]
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
         np.sqrt(v, out=tmp)
         tmp += f(self.epsilon)
-        np.divide(self.m, tmp, out=tmp)
+        np.divide(m, tmp, out=tmp)
         tmp *= alpha
         value -= tmp
 

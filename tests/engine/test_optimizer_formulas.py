@@ -195,3 +195,22 @@ def test_weight_decay_works_for_sgd_too():
     w = W0.copy()
     opt.apply(w, GRADS[0])
     np.testing.assert_allclose(w, W0 * (1 - 0.2 * 0.1) - 0.1 * GRADS[0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_on_a_vector_longer_than_one_slice_updates_every_element(amsgrad):
+    # A model's flat vector is updated slice by slice, on all cores: the result must be the
+    # formula's for every element, the last partial slice included.
+    from engine.layers import _parallel
+    size = 3 * _parallel.SLICE + 17
+    rng = np.random.default_rng(3)
+    w0, grads = rng.standard_normal(size), [rng.standard_normal(size) for _ in range(3)]
+    opt, w = optimizers.Adam(learning_rate=0.01, amsgrad=amsgrad), w0.copy()
+    m, v, vmax, want = np.zeros(size), np.zeros(size), np.zeros(size), w0.copy()
+    for t, g in enumerate(grads, start=1):
+        opt.apply(w, g)
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        vmax = np.maximum(vmax, v)
+        want -= 0.01 * math.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (
+            np.sqrt(vmax if amsgrad else v) + 1e-7)
+    np.testing.assert_allclose(w, want, rtol=1e-12, atol=1e-15)
