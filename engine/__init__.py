@@ -6,6 +6,7 @@ A Keras program runs here after replacing the word `keras` with `engine`.
 from engine import (
     activations,
     callbacks,
+    constraints,
     initializers,
     layers,
     losses,
@@ -20,6 +21,6 @@ from engine.models import Sequential, load_model
 __version__ = "0.1.0"
 
 __all__ = [
-    "Sequential", "load_model", "activations", "callbacks", "initializers", "layers", "losses", "metrics",
-    "optimizers", "preprocessing", "regularizers", "utils",
+    "Sequential", "load_model", "activations", "callbacks", "constraints", "initializers", "layers",
+    "losses", "metrics", "optimizers", "preprocessing", "regularizers", "utils",
 ]

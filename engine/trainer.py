@@ -61,14 +61,15 @@ class Trainer:
     _train_plan = None
 
     def _make_train_plan(self) -> tuple:
-        """What every batch of training repeats, worked out once per model and loss:
-        (loss, fuse the last activation?, layers to backpropagate in order, regularized weights)."""
+        """What every batch of training repeats, worked out once per model and loss: (loss, fuse
+        the last activation?, layers to backpropagate in order, regularized and constrained weights)."""
         layers, loss = self._layers, self.loss
         activation = getattr(layers[-1], "activation", None)
         fused = activation is not None and getattr(activation, "name", None) == loss.fused_activation
         backward = list(reversed(layers[:-1] if fused else layers))
         regularized = [v for v in self.trainable_weights if v.regularizer is not None]
-        return loss, fused, backward, regularized
+        constrained = [v for v in self.trainable_weights if v.constraint is not None]
+        return loss, fused, backward, regularized, constrained
 
     def train_step(self, x: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
         """Forward, loss, backward and one optimizer step on one batch; returns the batch loss.
@@ -78,7 +79,7 @@ class Trainer:
         plan = self._train_plan
         if plan is None or plan[0] is not self.loss:
             plan = self._train_plan = self._make_train_plan()
-        _, fused, backward_layers, regularized = plan
+        _, fused, backward_layers, regularized, constrained = plan
         out = self._forward(x, training=True)
         loss, grad = self.loss.value_and_gradient(y, out, sample_weight, fused=fused)
         if fused:
@@ -92,6 +93,10 @@ class Trainer:
             loss += var.regularizer(var.value)
             var.grad += var.regularizer.gradient(var.value)
         self.optimizer.apply(self._flat_values, self._flat_grads, self._segments)
+        # As Keras 3: each constraint projects its weight after the step. In place, because the
+        # value is a view into the flat vector the optimizer updates.
+        for var in constrained:
+            var.value[...] = var.constraint(var.value)
         for metric in self.compiled_metrics:
             metric.update_state(y, out, sample_weight)
         return float(loss)

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from engine import backend, initializers, regularizers
+from engine import backend, constraints, initializers, regularizers
 
 Shape = tuple[int | None, ...]
 
@@ -87,7 +87,7 @@ class Layer:
                    trainable: bool = True, constraint=None) -> Variable:
         value = initializers.get(initializer)(tuple(shape), dtype=backend.floatx())
         var = Variable(f"{self.name}/{name}", np.ascontiguousarray(value, dtype="float32"),
-                       trainable, regularizers.get(regularizer), constraint)
+                       trainable, regularizers.get(regularizer), constraints.get(constraint))
         self._variables.append(var)
         return var
 

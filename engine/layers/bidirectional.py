@@ -22,6 +22,9 @@ MERGE_MODES = ("sum", "mul", "ave", "concat")
 def _renamed(layer: RNNBase, prefix: str, **changes) -> RNNBase:
     """A fresh layer from `layer`'s config, named '<prefix>_<name>' (Keras' naming)."""
     config = {**copy.deepcopy(layer.get_config()), **changes}
+    # The constraint objects themselves: a plain function or an unregistered subclass has no
+    # config to rebuild it from.
+    config.update({k: getattr(layer, k) for k in config if k.endswith("_constraint")})
     name = config["name"]
     config["name"] = f"{prefix}_{name[len(prefix) + 1:] if name.startswith(prefix + '_') else name}"
     config.pop("batch_input_shape", None)

@@ -8,8 +8,7 @@ d x either gathers (a correlation of the padded dz with the flipped kernel — s
 cache-sized chunks of the batch spread over the cores. Conv1D runs the same code on
 (batch, 1, steps, channels).
 
-Not applied (stored and serialized only, as for Dense): activity_regularizer, kernel_constraint,
-bias_constraint.
+Not applied (stored and serialized only): activity_regularizer.
 """
 
 from __future__ import annotations
@@ -18,15 +17,11 @@ import math
 
 import numpy as np
 
-from engine import activations, initializers, regularizers
+from engine import activations, constraints, initializers, regularizers
 from engine.layers import _correlate
 from engine.layers import _im2col as im
 from engine.layers.base import Layer, Shape
 from engine.layers.registry import register
-
-
-def _serialize_constraint(constraint):
-    return constraint if constraint is None or isinstance(constraint, str | dict) else None
 
 
 class BaseConv(Layer):
@@ -68,7 +63,8 @@ class BaseConv(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.kernel = self.bias = None
         self._ops = _correlate.Correlator(self.groups)
         self._geometries: dict[tuple[int, int], im.Geometry] = {}
@@ -212,8 +208,8 @@ class BaseConv(Layer):
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
                 "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "kernel_constraint": _serialize_constraint(self.kernel_constraint),
-                "bias_constraint": _serialize_constraint(self.bias_constraint)}
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 @register("Conv2D", "Convolution2D")

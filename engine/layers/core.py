@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine import activations, backend, initializers, regularizers
+from engine import activations, backend, constraints, initializers, regularizers
 from engine.layers import _parallel
 from engine.layers.base import Layer, Shape
 from engine.layers.registry import register
@@ -73,14 +73,16 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = activity_regularizer
-        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape):
         features = self._features(input_shape)
         self.kernel = self.add_weight("kernel", (features, self.units), self.kernel_initializer,
-                                      self.kernel_regularizer)
+                                      self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer,
-                                     self.bias_regularizer) if self.use_bias else None)
+                                     self.bias_regularizer, constraint=self.bias_constraint)
+                     if self.use_bias else None)
         super().build(input_shape)
 
     def _features(self, input_shape: Shape) -> int:
@@ -124,7 +126,8 @@ class Dense(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": None, "bias_constraint": None}
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 @register("Activation")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import initializers, regularizers
+from engine import constraints, initializers, regularizers
 from engine.layers.base import Layer, Shape
 from engine.layers.registry import register
 
@@ -40,7 +40,7 @@ class Embedding(Layer):
                              f"quantization_config={quantization_config}")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings_constraint = embeddings_constraint
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.activity_regularizer = activity_regularizer
         self.mask_zero = bool(mask_zero)
         if weights is not None:  # Keras 2 style: Embedding(..., weights=[matrix])
@@ -64,7 +64,8 @@ class Embedding(Layer):
         if not self.built:
             self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
                                               self.embeddings_initializer,
-                                              self.embeddings_regularizer)
+                                              self.embeddings_regularizer,
+                                              constraint=self.embeddings_constraint)
         super().build(input_shape)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -122,5 +123,6 @@ class Embedding(Layer):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                 "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
-                "activity_regularizer": None, "embeddings_constraint": None,
+                "activity_regularizer": None,
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                 "mask_zero": self.mask_zero, "quantization_config": None}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import initializers, regularizers
+from engine import constraints, initializers, regularizers
 from engine.layers.base import Layer
 from engine.layers.registry import register
 
@@ -56,7 +56,8 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.beta_regularizer = regularizers.get(beta_regularizer)
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.gamma = self.beta = None
 
     def _channels(self, input_shape) -> int:
@@ -147,5 +148,6 @@ class BatchNormalization(Layer):
                     initializers.serialize(self.moving_variance_initializer),
                 "beta_regularizer": regularizers.serialize(self.beta_regularizer),
                 "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-                "beta_constraint": self.beta_constraint, "gamma_constraint": self.gamma_constraint,
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint),
                 "synchronized": self.synchronized}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import activations, backend, initializers, regularizers
+from engine import activations, backend, constraints, initializers, regularizers
 from engine.layers.base import Layer, Shape
 from engine.layers.masking import as_step_mask
 
@@ -83,8 +83,9 @@ class RNNBase(Layer):
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.activity_regularizer = activity_regularizer
-        self.kernel_constraint, self.recurrent_constraint, self.bias_constraint = (
-            kernel_constraint, recurrent_constraint, bias_constraint)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = check_rate("dropout", dropout)
         self.recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
         self.seed = seed
@@ -101,12 +102,14 @@ class RNNBase(Layer):
         features = self._features(input_shape)
         width = self.GATES * self.units
         self.kernel = self.add_weight("kernel", (features, width), self.kernel_initializer,
-                                      self.kernel_regularizer)
+                                      self.kernel_regularizer, constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
                                                 self.recurrent_initializer,
-                                                self.recurrent_regularizer)
+                                                self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
         self.bias = (self.add_weight("bias", self._bias_shape(), self.bias_initializer,
-                                     self.bias_regularizer) if self.use_bias else None)
+                                     self.bias_regularizer, constraint=self.bias_constraint)
+                     if self.use_bias else None)
         super().build(input_shape)
 
     # Keras 3 keeps an RNN's weights in its cell: '…/lstm/lstm_cell/kernel' in .h5 files,
@@ -232,8 +235,10 @@ class RNNBase(Layer):
         return {"kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None, "kernel_constraint": None,
-                "recurrent_constraint": None, "bias_constraint": None,
+                "activity_regularizer": None,
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout}
 
 

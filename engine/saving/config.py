@@ -38,6 +38,7 @@ def keras_class_name(layer) -> str:
 def keras_layer_config(layer) -> dict:
     """The layer's `get_config()` with the save-time differences to Keras 3 mapped away."""
     config = copy.deepcopy(layer.get_config())
+    _warn_unsaved_constraints(layer)
     if isinstance(layer, InputLayer):
         config.setdefault("ragged", False)
         config.setdefault("optional", False)
@@ -46,6 +47,17 @@ def keras_layer_config(layer) -> dict:
         for key in ("batch_input_shape", "batch_shape", "input_shape"):
             config.pop(key, None)
     return config
+
+
+def _warn_unsaved_constraints(layer) -> None:
+    """Say so where a plain-function constraint gets lost: at saving, not at every get_config."""
+    from engine.constraints import Constraint
+
+    for var in layer.weights:
+        if var.constraint is not None and not isinstance(var.constraint, Constraint):
+            warnings.warn(f"Weight '{var.name}': its constraint {var.constraint!r} is a plain "
+                          "function, which has no config to save; the file holds the layer "
+                          "without it.", stacklevel=5)
 
 
 def _entries(model, legacy: bool) -> list[dict]:
@@ -221,15 +233,12 @@ def _clean_layer_config(config: dict, where: str) -> dict:
 
 
 def nested_object(key: str, value, where: str):
-    """The initializer/regularizer a layer config names, built here; None (with a warning) for
-    a constraint or for a class the engine lacks, so the layer falls back to its default."""
-    from engine import initializers, regularizers
+    """The initializer/regularizer/constraint a layer config names, built here; for a class the
+    engine lacks, a warning and the layer's default (None for regularizers and constraints)."""
+    from engine import constraints, initializers, regularizers
 
-    if key.endswith("_constraint"):
-        warnings.warn(f"{where}: {key} is ignored; the engine does not apply weight "
-                      "constraints.", stacklevel=5)
-        return None
-    kind = initializers if key.endswith("_initializer") else regularizers
+    kind = initializers if key.endswith("_initializer") else \
+        constraints if key.endswith("_constraint") else regularizers
     if isinstance(value, str):
         value = {"class_name": value, "config": {}}
     if not isinstance(value, dict) or "class_name" not in value:
@@ -237,9 +246,11 @@ def nested_object(key: str, value, where: str):
     try:
         cls = type(kind.get({"class_name": value["class_name"], "config": {}}))
     except (TypeError, ValueError):
-        warnings.warn(f"{where}: {key} '{value['class_name']}' is not available here; the "
-                      "layer's default is used instead.", stacklevel=5)
-        return None if kind is regularizers else _default_of(key)
+        fallback = "the weight is left unconstrained" if kind is constraints else \
+            "the layer's default is used instead"
+        warnings.warn(f"{where}: {key} '{value['class_name']}' is not available here; "
+                      f"{fallback}.", stacklevel=5)
+        return _default_of(key) if kind is initializers else None
     return construct(cls.from_config, cls, dict(value.get("config") or {}), f"{where} {key}")
 
 
