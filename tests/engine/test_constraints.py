@@ -3,7 +3,6 @@ kept through configs and files, and understood by real Keras (when importable) b
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
@@ -16,16 +15,7 @@ from engine.export.keras_script import layer_source
 from engine.models import load_model
 from engine.saving.config import layer_from_config
 from tests.engine.training_data import blobs
-
-os.environ.setdefault("KERAS_BACKEND", "torch")
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import keras
-except ImportError:
-    keras = None
-needs_keras = pytest.mark.skipif(keras is None, reason="keras is not installed (pip install torch "
-                                 "keras; KERAS_BACKEND=torch) — a dev-only check")
+from tests.keras_optional import keras, needs_keras
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # from keras on torch
 

@@ -20,20 +20,12 @@ from engine import backend, layers, optimizers
 from engine.layers import registry
 from engine.models import Sequential, load_model, model_from_json
 from engine.saving import legacy_h5
+from tests.keras_optional import keras, needs_keras
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # from keras on torch
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures")
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import keras
-except ImportError:  # the usual case outside development: skip the Keras-side checks
-    keras = None
-needs_keras = pytest.mark.skipif(keras is None, reason="keras is not installed (pip install "
-                                 "torch==2.13.0 keras; KERAS_BACKEND=torch) — a dev-only check")
 
 
 def fixture(name):

@@ -7,9 +7,6 @@ test_losses.py and test_metrics.py stand on their own; these confirm the formula
 
 from __future__ import annotations
 
-import os
-import warnings
-
 import numpy as np
 import pytest
 
@@ -17,15 +14,9 @@ from engine import metrics, optimizers
 from engine.optimizers import schedules
 from tests.engine.test_losses import CASES as LOSS_CASES
 from tests.engine.test_losses import SW
+from tests.keras_optional import keras
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import keras
-        import torch
-except ImportError:
-    keras = torch = None
+torch = pytest.importorskip("torch") if keras is not None else None  # Keras' backend here
 pytestmark = [
     pytest.mark.skipif(keras is None or keras.backend.backend() != "torch",
                        reason="keras with the torch backend is not installed (dev-only)"),

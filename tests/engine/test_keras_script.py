@@ -12,7 +12,6 @@ import inspect
 import os
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
@@ -22,16 +21,7 @@ from engine import layers, losses, metrics, optimizers
 from engine.export import keras_script
 from engine.export.keras_script import layer_arguments, layer_source
 from engine.layers import registry
-
-os.environ.setdefault("KERAS_BACKEND", "torch")
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import keras
-except ImportError:
-    keras = None
-needs_keras = pytest.mark.skipif(keras is None, reason="keras is not installed (pip install torch "
-                                 "keras; KERAS_BACKEND=torch) — a dev-only check")
+from tests.keras_optional import keras, needs_keras
 
 # Values for the arguments a layer cannot do without; a new layer with another one fails loudly.
 REQUIRED = {"units": 3, "filters": 2, "kernel_size": 3, "rate": 0.5, "activation": "tanh",

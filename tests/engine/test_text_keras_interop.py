@@ -22,22 +22,14 @@ from engine.models import Sequential, load_model
 from engine.preprocessing.sequence import pad_sequences
 from engine.preprocessing.text import tokenizer_from_json
 from engine.saving import legacy_h5
+from tests.keras_optional import keras, needs_keras
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # from keras on torch
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures")
 NAMES = ["keras_text_lstm", "keras_text_gru", "keras_text_masked_rnn", "keras_text_bidirectional"]
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import keras
-        import torch
-except ImportError:  # the usual case outside development
-    keras = torch = None
-needs_keras = pytest.mark.skipif(keras is None, reason="keras is not installed (pip install "
-                                 "torch==2.13.0 keras; KERAS_BACKEND=torch) — a dev-only check")
+torch = pytest.importorskip("torch") if keras is not None else None  # Keras' backend here
 
 
 def fixture(name):

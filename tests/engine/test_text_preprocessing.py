@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import warnings
 from collections import Counter
 
 import numpy as np
@@ -21,17 +19,10 @@ import engine
 from engine.preprocessing import sequence, text
 from engine.preprocessing.sequence import pad_sequences
 from engine.preprocessing.text import Tokenizer, text_to_word_sequence, tokenizer_from_json
+from tests.keras_optional import keras, needs_keras
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
-try:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import keras
-        from keras.src.legacy.preprocessing import text as keras_text
-except ImportError:
-    keras = keras_text = None
-needs_keras = pytest.mark.skipif(keras is None, reason="keras is not installed (pip install "
-                                 "torch==2.13.0 keras; KERAS_BACKEND=torch) — a dev-only check")
+if keras is not None:
+    from keras.src.legacy.preprocessing import text as keras_text
 
 CORPUS = ["The cat sat on the mat.", "The dog ate my homework!", "A cat, a dog; a bird?",
           "dog dog DOG", "Nothing here\tbut\nwhitespace"]
