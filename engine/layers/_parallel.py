@@ -189,6 +189,21 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     return out
 
 
+# Two independent products run at once from this many multiply-adds each: a Dense layer's kernel
+# gradient and input gradient on the MNIST CNN (26 M each) took 0.8 ms together instead of 0.9–1.2.
+CONCURRENT_PRODUCT = 4_000_000
+
+
+def both(first: Callable[[], None], second: Callable[[], None], work: int) -> None:
+    """first() and second(), independent, on two workers when `work` (multiply-adds of each)
+    pays for the hand-off; else one after the other."""
+    if workers() < 2 or work < CONCURRENT_PRODUCT:
+        first()
+        second()
+        return
+    run(lambda k, _n: (first if k == 0 else second)(), 2)
+
+
 class _Counter:
     """Hands out 0, 1, … limit−1 to threads, each number once; then None."""
 

@@ -111,13 +111,17 @@ class Dense(Layer):
         g = grad.reshape(-1, self.units)
         if through_activation:
             g = self.activation.backward(self._z, self._y, g)
-        _parallel.matmul(self._x.T, g, self.kernel.grad)
+        x, kernel = self._x, self.kernel.value
+        if self.need_input_grad:
+            dx = np.empty((len(g), kernel.shape[0]), np.result_type(g, kernel))
+            # The two products are independent: one core each.
+            _parallel.both(lambda: np.matmul(x.T, g, out=self.kernel.grad),
+                           lambda: np.matmul(g, kernel.T, out=dx), work=len(g) * kernel.size)
+        else:
+            _parallel.matmul(x.T, g, self.kernel.grad)
         if self.use_bias:
             np.sum(g, axis=0, out=self.bias.grad)
-        if not self.need_input_grad:
-            return None
-        dx = _parallel.matmul(g, self.kernel.value.T)
-        return dx.reshape(*grad.shape[:-1], self.kernel.shape[0])
+        return dx.reshape(*grad.shape[:-1], kernel.shape[0]) if self.need_input_grad else None
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,

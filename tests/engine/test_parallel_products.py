@@ -48,3 +48,16 @@ def test_over_slices_covers_every_element_once(two_workers):
     counts = np.zeros(size, np.int64)
     _parallel.over_slices(size, lambda part: np.add.at(counts, np.arange(size)[part], 1))
     assert (counts == 1).all()
+
+
+@pytest.mark.parametrize("work", [0, _parallel.CONCURRENT_PRODUCT])
+def test_both_runs_each_task_once_and_raises_their_errors(two_workers, work):
+    seen = []
+    _parallel.both(lambda: seen.append("first"), lambda: seen.append("second"), work)
+    assert sorted(seen) == ["first", "second"]
+
+    def fail() -> None:
+        raise RuntimeError("second failed")
+
+    with pytest.raises(RuntimeError, match="second failed"):
+        _parallel.both(lambda: None, fail, work)
