@@ -70,8 +70,10 @@ class Correlator:
             np.matmul(im.group_matrix(cols, g), kernel[:, part], out=out[:, part])
 
     def forward(self, x: np.ndarray, geo: im.Geometry, kernel: np.ndarray, out: np.ndarray,
-                finish: Callable[[slice, slice], None] | None = None) -> None:
-        """out (n·oh·ow, F) = every window of x (n, h, w, c), padded per geo, @ kernel (K, F).
+                finish: Callable[[slice, slice], None] | None = None,
+                bias: np.ndarray | None = None) -> None:
+        """out (n·oh·ow, F) = every window of x (n, h, w, c), padded per geo, @ kernel (K, F)
+        (+ bias (F,), when given: only with one group).
 
         `finish(rows, samples)` runs on each chunk's rows of out right after they are computed.
         """
@@ -80,16 +82,44 @@ class Correlator:
         padded = geo.padded_hw[0] * geo.padded_hw[1] * c if geo.padded else 0
         chunks = self.chunks(n, x.itemsize * (pixels * (kernel.shape[0] + out.shape[1]) + padded))
         room = im.largest(chunks)
+        if bias is not None:
+            # The bias rides in the product as one more kernel row, against a column of ones
+            # in the window matrix: a pass over the output saved (measured: the same product time).
+            assert self.groups == 1, "the bias is added in the product only with one group"
+            kernel = np.concatenate([kernel, bias[None, :].astype(kernel.dtype)])
 
         def body(part: slice, worker: int) -> None:
             rows = slice(part.start * pixels, part.stop * pixels)
-            cols = self.im2col(self.padded(x[part], geo, room, f"pad{worker}"), geo, room,
-                               f"cols{worker}")
-            self.product(cols, kernel, out[rows])
+            source = self.padded(x[part], geo, room, f"pad{worker}")
+            if bias is None:
+                self.product(self.im2col(source, geo, room, f"cols{worker}"), kernel, out[rows])
+            else:
+                np.matmul(self.im2col_with_ones(source, geo, room, f"cols1{worker}"), kernel,
+                          out=out[rows])
             if finish is not None:
                 finish(rows, part)
 
         _parallel.spread(chunks, body)
+
+    def im2col_with_ones(self, source: np.ndarray, geo: im.Geometry, room: int,
+                         key: str) -> np.ndarray:
+        """The (m·oh·ow, K + 1) window matrix of the padded chunk `source`, its last column all
+        ones. The ones are written when the buffer is made; later copies fill only the K
+        window columns, so they stay."""
+        m, c = source.shape[0], source.shape[-1]
+        (oh, ow), (kh, kw) = geo.out_hw, geo.kernel
+        size, rows = kh * kw * c, room * oh * ow
+        if c < CHANNEL_MAJOR_BELOW:  # see cols_buffer: planes of whole image rows
+            planes = self.ws.array(key, (size + 1, rows), source.dtype, fill=1.0)
+            windows = planes[:size].reshape(1, kh, kw, c, room, oh, ow).transpose(4, 5, 6, 0, 1, 2, 3)
+            matrix = planes[:, :m * oh * ow].T
+        else:
+            table = self.ws.array(key, (rows, size + 1), source.dtype, fill=1.0)
+            windows = table[:, :size].reshape(room, oh, ow, 1, kh, kw, c)
+            matrix = table[:m * oh * ow]
+        assert np.shares_memory(windows, matrix), "im2col must write into the matrix's buffer"
+        np.copyto(windows[:m], im.windows(source, geo))
+        return matrix
 
     def backward(self, x: np.ndarray, geo: im.Geometry, grad_rows: Callable[[slice], np.ndarray],
                  kernel: np.ndarray, kernel_grad: np.ndarray, bias_grad: np.ndarray | None,

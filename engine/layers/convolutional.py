@@ -158,14 +158,18 @@ class BaseConv(Layer):
         # Keep pre-activation values only when the derivative needs them; else work in place.
         y = np.empty_like(z) if act.needs_input else z
 
+        # With one group the product adds the bias itself (see Correlator.forward).
+        bias_in_product = self.use_bias and self.groups == 1
+
         def finish(rows: slice, _samples: slice) -> None:
-            if self.use_bias:
+            if self.use_bias and not bias_in_product:
                 z[rows] += self.bias.value
             out = act.forward(z[rows], inplace=not act.needs_input)
             if not np.shares_memory(out, y[rows]):
                 y[rows] = out
 
-        self._ops.forward(x, geo, self._kernel_matrix(), z, finish)
+        self._ops.forward(x, geo, self._kernel_matrix(), z, finish,
+                          bias=self.bias.value if bias_in_product else None)
         self._z, self._y = (z if act.needs_input else None), y
         return self._from_images(y.reshape(n, *geo.out_hw, self.filters))
 
