@@ -161,9 +161,10 @@ def over_slices(size: int, body: Callable[[slice], None], length: int = SLICE) -
     spread(parts, lambda part, _worker: body(part))
 
 
-# Products below this many multiply-adds run whole: on 2 cores, splitting the MNIST CNN's Dense
-# products (26 M) was slower in two of three, the CIFAR CNN's (67 M) a third faster in all three.
-PARALLEL_PRODUCT = 32_000_000
+# Products below this many multiply-adds run whole: handing half to another thread costs tens of
+# microseconds. On 2 cores the CIFAR CNN's Dense products (67 M) ran a third faster split; the MNIST
+# CNN's forward product (26 M) split took its step 2–6% less time (two runs of 40 rounds).
+PARALLEL_PRODUCT = 16_000_000
 
 
 def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
