@@ -46,5 +46,7 @@ def test_small_products_train_on_one_blas_thread_and_restore(two_blas_threads):
 
 
 def test_large_products_keep_blas_threads(two_blas_threads):
-    # 64 × (32 × 8192) multiply-adds per product: above the threshold, BLAS keeps its threads.
-    assert set(_fit(units=8192, batch_size=64)) == {2}
+    # 64 × (32 × 4096) multiply-adds per product: too large to pin BLAS to one thread, too small
+    # for the engine to split among its own workers (which would pin it: see _parallel.run).
+    assert _parallel.SMALL_PRODUCT <= 64 * 32 * 4096 < _parallel.PARALLEL_PRODUCT
+    assert set(_fit(units=4096, batch_size=64)) == {2}
