@@ -171,14 +171,14 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     """a (m, k) @ b (k, n) into out, the workers sharing out's rows (or columns, when wider).
 
     Once a parallel section ran, OpenBLAS works on one thread per call (see `run`), so a Dense
-    layer's large product would otherwise keep one core idle."""
+    layer's large product would otherwise keep one core idle. Small products (the seed MLP's, on
+    every batch) go straight to np.matmul, before anything else is looked at."""
     (m, k), n = a.shape, b.shape[1]
+    if m * k * n < PARALLEL_PRODUCT or workers() < 2:
+        return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty((m, n), np.result_type(a, b))
-    count = workers()
-    if count < 2 or m * k * n < PARALLEL_PRODUCT:
-        return np.matmul(a, b, out=out)
-    pieces = count
+    pieces = workers()
     if m >= n:
         edges = [m * i // pieces for i in range(pieces + 1)]
         parts = [slice(lo, hi) for lo, hi in zip(edges, edges[1:], strict=False) if hi > lo]
@@ -195,10 +195,9 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
 CONCURRENT_PRODUCT = 4_000_000
 
 
-def both(first: Callable[[], None], second: Callable[[], None], work: int) -> None:
-    """first() and second(), independent, on two workers when `work` (multiply-adds of each)
-    pays for the hand-off; else one after the other."""
-    if workers() < 2 or work < CONCURRENT_PRODUCT:
+def both(first: Callable[[], None], second: Callable[[], None]) -> None:
+    """first() and second(), independent of each other, on two workers when there are two."""
+    if workers() < 2:
         first()
         second()
         return

@@ -111,17 +111,19 @@ class Dense(Layer):
         g = grad.reshape(-1, self.units)
         if through_activation:
             g = self.activation.backward(self._z, self._y, g)
-        x, kernel = self._x, self.kernel.value
-        if self.need_input_grad:
-            dx = np.empty((len(g), kernel.shape[0]), np.result_type(g, kernel))
+        x, kernel, dx = self._x, self.kernel.value, None
+        if self.need_input_grad and len(g) * kernel.size >= _parallel.CONCURRENT_PRODUCT:
             # The two products are independent: one core each.
+            dx = np.empty((len(g), kernel.shape[0]), np.result_type(g, kernel))
             _parallel.both(lambda: np.matmul(x.T, g, out=self.kernel.grad),
-                           lambda: np.matmul(g, kernel.T, out=dx), work=len(g) * kernel.size)
+                           lambda: np.matmul(g, kernel.T, out=dx))
         else:
             _parallel.matmul(x.T, g, self.kernel.grad)
+            if self.need_input_grad:
+                dx = g @ kernel.T
         if self.use_bias:
             np.sum(g, axis=0, out=self.bias.grad)
-        return dx.reshape(*grad.shape[:-1], kernel.shape[0]) if self.need_input_grad else None
+        return None if dx is None else dx.reshape(*grad.shape[:-1], kernel.shape[0])
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,

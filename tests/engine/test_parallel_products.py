@@ -50,14 +50,16 @@ def test_over_slices_covers_every_element_once(two_workers):
     assert (counts == 1).all()
 
 
-@pytest.mark.parametrize("work", [0, _parallel.CONCURRENT_PRODUCT])
-def test_both_runs_each_task_once_and_raises_their_errors(two_workers, work):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_both_runs_each_task_once_and_raises_their_errors(monkeypatch, workers):
+    _parallel.workers()
+    monkeypatch.setattr(_parallel, "_budget", workers)
     seen = []
-    _parallel.both(lambda: seen.append("first"), lambda: seen.append("second"), work)
+    _parallel.both(lambda: seen.append("first"), lambda: seen.append("second"))
     assert sorted(seen) == ["first", "second"]
 
     def fail() -> None:
         raise RuntimeError("second failed")
 
     with pytest.raises(RuntimeError, match="second failed"):
-        _parallel.both(lambda: None, fail, work)
+        _parallel.both(lambda: None, fail)
