@@ -175,7 +175,8 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     every batch) go straight to np.matmul, before anything else is looked at."""
     (m, k), n = a.shape, b.shape[1]
     if m * k * n < PARALLEL_PRODUCT or workers() < 2:
-        return np.matmul(a, b, out=out)
+        # `@` where there is no output: np.matmul's keyword handling costs 0.6 µs a call.
+        return a @ b if out is None else np.matmul(a, b, out=out)
     if out is None:
         out = np.empty((m, n), np.result_type(a, b))
     pieces = workers()
