@@ -10,21 +10,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QSlider, QSpinBox
 
 from gui.canvas.draw_canvas import DEFAULT_PEN_WIDTH
-from gui.panels.predict_panel import PredictPanel
-from gui.user_samples import UserSampleStore
 from tests.gui.predict_support import ONE, SEVEN, ZERO, draw_digit, pretrained_model, to_widget
 
 DIGITS = [str(d) for d in range(10)]
 
-
-@pytest.fixture
-def panel(qtbot, tmp_path):
-    widget = PredictPanel(samples=UserSampleStore(tmp_path))
-    qtbot.addWidget(widget)
-    widget.resize(820, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture(scope="module")

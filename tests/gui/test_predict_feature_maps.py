@@ -4,26 +4,13 @@ MLP, following the input."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QImage
 
 from engine.layers import Conv2D, Dense, Flatten, Input
 from engine.models import Sequential
 from gui.panels.feature_map_images import conv_outputs, filter_tiles, first_filters, map_tiles, mosaic
 from gui.panels.feature_maps import NO_CONV_TEXT, mosaic_columns
-from gui.panels.predict_panel import PredictPanel
-from gui.user_samples import UserSampleStore
 from tests.gui.predict_support import ONE, SEVEN, draw_digit, mlp, small_cnn
-
-
-@pytest.fixture
-def panel(qtbot, tmp_path):
-    widget = PredictPanel(samples=UserSampleStore(tmp_path))
-    qtbot.addWidget(widget)
-    widget.resize(820, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def pixels(image: QImage) -> np.ndarray:

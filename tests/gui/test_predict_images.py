@@ -13,22 +13,11 @@ from engine.layers import Dense, Flatten, Input
 from engine.models import Sequential
 from gui.canvas.image_file import ImageFileError, picture_to_input, read_picture
 from gui.canvas.model_input import ImageInput, image_input_for
-from gui.panels.predict_panel import PredictPanel
-from gui.user_samples import UserSampleStore
 from tests.gui.predict_support import ONE, draw_digit, pretrained_model, sample_digits
 
 DIGITS = [str(d) for d in range(10)]
 CIFAR10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 
-
-@pytest.fixture
-def panel(qtbot, tmp_path):
-    widget = PredictPanel(samples=UserSampleStore(tmp_path / "samples"))
-    qtbot.addWidget(widget)
-    widget.resize(820, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture(scope="module")

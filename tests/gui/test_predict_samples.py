@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from gui import user_samples
-from gui.panels.predict_panel import PredictPanel
 from gui.user_samples import FILE_NAME, UserSampleStore
 from tests.gui.predict_support import ONE, draw_digit, pretrained_model
 
@@ -88,15 +87,6 @@ def test_a_failed_write_keeps_the_previous_set(tmp_path, monkeypatch):
 
 # ---- "Wrong? It's a …" -------------------------------------------------------------------------
 
-
-@pytest.fixture
-def panel(qtbot, tmp_path):
-    widget = PredictPanel(samples=UserSampleStore(tmp_path))
-    qtbot.addWidget(widget)
-    widget.resize(820, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def digit_button(panel, name: str) -> QPushButton:

@@ -11,11 +11,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit
 
 from engine.layers import Conv2D, Dense, Embedding, Flatten, GlobalAveragePooling1D, Input
 from engine.models import Sequential
-from gui.panels.predict_panel import PredictPanel
 from gui.panels.probability_bars import ProbabilityBars
 from gui.panels.text_predict import NO_TOKENIZER_PLACEHOLDER, TYPE_HINT_TEXT
 from gui.text_data import TextOptions, vectorize
-from gui.user_samples import UserSampleStore
 from tests.gui.predict_support import ONE, draw_digit, pretrained_model
 from tests.gui.test_predict_images import drop_files, write_large
 from tests.gui.test_text_models import tiny_corpus
@@ -23,15 +21,6 @@ from tests.gui.test_text_models import tiny_corpus
 TOPICS = ["pets", "money", "sky"]
 CIFAR3 = ["airplane", "bird", "ship"]
 
-
-@pytest.fixture
-def panel(qtbot, tmp_path):
-    widget = PredictPanel(samples=UserSampleStore(tmp_path / "samples"))
-    qtbot.addWidget(widget)
-    widget.resize(820, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 @pytest.fixture(scope="module")
