@@ -69,18 +69,22 @@ class Correlator:
             part = slice(g * width, (g + 1) * width)
             np.matmul(im.group_matrix(cols, g), kernel[:, part], out=out[:, part])
 
-    def forward(self, x: np.ndarray, geo: im.Geometry, kernel: np.ndarray, out: np.ndarray,
-                finish: Callable[[slice, slice], None] | None = None,
+    def forward(self, x: np.ndarray, geo: im.Geometry, kernel: np.ndarray,
+                out: np.ndarray | Callable[[slice, int], np.ndarray],
+                finish: Callable[[np.ndarray, slice, int], None] | None = None,
                 bias: np.ndarray | None = None) -> None:
         """out (n·oh·ow, F) = every window of x (n, h, w, c), padded per geo, @ kernel (K, F)
         (+ bias (F,), when given: only with one group).
 
-        `finish(rows, samples)` runs on each chunk's rows of out right after they are computed.
+        `out` is the whole output, or `out(samples, worker)` gives the (m·oh·ow, F) block a chunk
+        of samples goes to — a worker's scratch, when `finish` consumes it (a fused pooling).
+        `finish(block, samples, worker)` runs on each chunk's block right after it is computed,
+        while it is still in cache.
         """
         n, _, _, c = x.shape
         pixels = geo.out_hw[0] * geo.out_hw[1]
         padded = geo.padded_hw[0] * geo.padded_hw[1] * c if geo.padded else 0
-        chunks = self.chunks(n, x.itemsize * (pixels * (kernel.shape[0] + out.shape[1]) + padded))
+        chunks = self.chunks(n, x.itemsize * (pixels * (kernel.shape[0] + kernel.shape[1]) + padded))
         room = im.largest(chunks)
         if bias is not None:
             # The bias rides in the product as one more kernel row, against a column of ones
@@ -89,15 +93,16 @@ class Correlator:
             kernel = np.concatenate([kernel, bias[None, :].astype(kernel.dtype)])
 
         def body(part: slice, worker: int) -> None:
-            rows = slice(part.start * pixels, part.stop * pixels)
+            block = (out(part, worker) if callable(out)
+                     else out[part.start * pixels:part.stop * pixels])
             source = self.padded(x[part], geo, room, f"pad{worker}")
             if bias is None:
-                self.product(self.im2col(source, geo, room, f"cols{worker}"), kernel, out[rows])
+                self.product(self.im2col(source, geo, room, f"cols{worker}"), kernel, block)
             else:
                 np.matmul(self.im2col_with_ones(source, geo, room, f"cols1{worker}"), kernel,
-                          out=out[rows])
+                          out=block)
             if finish is not None:
-                finish(rows, part)
+                finish(block, part, worker)
 
         _parallel.spread(chunks, body)
 
@@ -121,7 +126,8 @@ class Correlator:
         np.copyto(windows[:m], im.windows(source, geo))
         return matrix
 
-    def backward(self, x: np.ndarray, geo: im.Geometry, grad_rows: Callable[[slice], np.ndarray],
+    def backward(self, x: np.ndarray, geo: im.Geometry,
+                 grad_rows: Callable[[slice, int], np.ndarray],
                  kernel: np.ndarray, kernel_grad: np.ndarray, bias_grad: np.ndarray | None,
                  dx: np.ndarray | None, gather: im.Geometry | None) -> None:
         """All gradients of out = windows(x) @ kernel in one pass over chunks of the batch.
@@ -130,8 +136,9 @@ class Correlator:
         kernel_grad (K, F) = Σ windowsᵀ @ g and bias_grad (F,) = Σ g over all rows, and, when dx
         (n, h, w, c) is given, d x: with `gather` (from `transposed_geometry`) as the correlation of
         the padded g with the flipped kernel, else by scattering d windows = g @ kernelᵀ back into
-        place. `grad_rows(rows)` returns the output gradient (m, F) of one chunk's rows; it may
-        apply the activation's derivative, so it is called once per chunk.
+        place. `grad_rows(rows, worker)` returns the output gradient (m, F) of one chunk's rows; it
+        may apply the activation's derivative (into the worker's scratch), so it is called once
+        per chunk and its result is used before the worker's next call.
         """
         n, h, w, c = x.shape
         filters = kernel_grad.shape[1]
@@ -165,7 +172,7 @@ class Correlator:
 
         def chunk(part: slice, worker: int, slot: int, first: bool) -> None:
             m = part.stop - part.start
-            g = grad_rows(slice(part.start * pixels, part.stop * pixels))
+            g = grad_rows(slice(part.start * pixels, part.stop * pixels), worker)
             if first:  # the slot's first chunk overwrites last batch's partial sums
                 np.matmul(ones[:len(g)], g, out=partial_bias[slot])
             else:

@@ -154,6 +154,14 @@ class Workspace:
             self._arrays[key] = array
         return array
 
+    def rows(self, key: str, count: int, tail: tuple[int, ...], dtype) -> np.ndarray:
+        """The first `count` rows of a reused (≥ count, *tail) buffer, garbage-filled. It grows
+        and never shrinks, so the chunks of a batch (which differ by a sample) share it."""
+        array = self._arrays.get(key)
+        if array is None or len(array) < count or array.shape[1:] != tail or array.dtype != dtype:
+            array = self._arrays[key] = np.empty((count, *tail), dtype)
+        return array[:count]
+
 
 def pad_into(ws: Workspace, x: np.ndarray, geo: Geometry, fill: float = 0.0,
              key: str = "pad", room: int | None = None) -> np.ndarray:

@@ -145,33 +145,45 @@ class BaseConv(Layer):
 
     # --- forward / backward --------------------------------------------------------------------
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        self._in_channels(x.shape)
-        x = self._as_images(x)
-        n, h, w, c = x.shape
-        geo = self._geometry((h, w))
-        if min(geo.out_hw) <= 0:
-            raise self.shape_error("an input at least as large as the kernel", x.shape)
-        # Backward re-pads x chunk by chunk, so only x is kept (layers never modify their inputs).
-        self._x, self._geo = x, geo
+        x, geo = self._start_forward(x)
+        n = len(x)
         act = self.activation
         z = np.empty((n * geo.out_hw[0] * geo.out_hw[1], self.filters), x.dtype)
         # Keep pre-activation values only when the derivative needs them; else work in place.
         y = np.empty_like(z) if act.needs_input else z
 
-        # With one group the product adds the bias itself (see Correlator.forward).
-        bias_in_product = self.use_bias and self.groups == 1
+        pixels = geo.out_hw[0] * geo.out_hw[1]
 
-        def finish(rows: slice, _samples: slice) -> None:
-            if self.use_bias and not bias_in_product:
-                z[rows] += self.bias.value
-            out = act.forward(z[rows], inplace=not act.needs_input)
+        def finish(block: np.ndarray, samples: slice, _worker: int) -> None:
+            self._add_bias(block)
+            out = act.forward(block, inplace=not act.needs_input)
+            rows = slice(samples.start * pixels, samples.stop * pixels)
             if not np.shares_memory(out, y[rows]):
                 y[rows] = out
 
-        self._ops.forward(x, geo, self._kernel_matrix(), z, finish,
-                          bias=self.bias.value if bias_in_product else None)
+        self._ops.forward(x, geo, self._kernel_matrix(), z, finish, bias=self._product_bias())
         self._z, self._y = (z if act.needs_input else None), y
         return self._from_images(y.reshape(n, *geo.out_hw, self.filters))
+
+    def _start_forward(self, x: np.ndarray) -> tuple[np.ndarray, im.Geometry]:
+        """Check x; keep it (as images) for backward; return it with its geometry."""
+        self._in_channels(x.shape)
+        x = self._as_images(x)
+        geo = self._geometry(x.shape[1:3])
+        if min(geo.out_hw) <= 0:
+            raise self.shape_error("an input at least as large as the kernel", x.shape)
+        # Backward re-pads x chunk by chunk, so only x is kept (layers never modify their inputs).
+        self._x, self._geo = x, geo
+        return x, geo
+
+    def _product_bias(self) -> np.ndarray | None:
+        """The bias for the product to add (with one group it rides in it: Correlator.forward)."""
+        return self.bias.value if self.use_bias and self.groups == 1 else None
+
+    def _add_bias(self, block: np.ndarray) -> None:
+        """Add the bias to a chunk's output when the product did not."""
+        if self.use_bias and self.groups > 1:
+            block += self.bias.value
 
     def _gather_geometry(self, geo: im.Geometry) -> im.Geometry | None:
         """Geometry for d x as a correlation of d y, or None to scatter d windows instead.
@@ -185,15 +197,27 @@ class BaseConv(Layer):
 
     def backward(self, grad: np.ndarray, through_activation: bool = True) -> np.ndarray | None:
         grad = self._as_images(grad).reshape(-1, self.filters)
-        x, geo = self._x, self._geo
         act = self.activation if through_activation else None
+        plain_relu = isinstance(act, activations.ReLU) and not act.needs_input
 
-        def grad_rows(rows: slice) -> np.ndarray:
+        def grad_rows(rows: slice, worker: int) -> np.ndarray:
             if act is None:
                 return grad[rows]
+            if plain_relu:  # the common case, into the worker's scratch: no allocation per chunk
+                count = rows.stop - rows.start
+                alive = self._ops.ws.rows(f"alive{worker}", count, (self.filters,), np.bool_)
+                out = self._ops.ws.rows(f"grad{worker}", count, (self.filters,), grad.dtype)
+                np.greater(self._y[rows], 0, out=alive)
+                return np.multiply(grad[rows], alive, out=out)
             return act.backward(None if self._z is None else self._z[rows], self._y[rows], grad[rows])
 
-        dx = np.empty(x.shape, grad.dtype) if self.need_input_grad else None
+        return self._backward_rows(grad_rows, grad.dtype)
+
+    def _backward_rows(self, grad_rows, dtype) -> np.ndarray | None:
+        """All gradients, given `grad_rows(rows, worker)`: the output gradient (after the
+        activation's derivative) of a chunk's rows (see Correlator.backward); d x in `dtype`."""
+        x, geo = self._x, self._geo
+        dx = np.empty(x.shape, dtype) if self.need_input_grad else None
         gather = self._gather_geometry(geo) if self.need_input_grad else None
         kernel = self.kernel.value.reshape(*self._window()[0], -1, self.filters)
         self._ops.backward(x, geo, grad_rows, kernel, self.kernel.grad.reshape(-1, self.filters),

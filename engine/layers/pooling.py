@@ -20,6 +20,36 @@ from engine.layers.registry import register
 _CHUNK_BYTES = 1 << 20
 
 
+def pairwise_max(x: np.ndarray, y: np.ndarray, rows: np.ndarray, right: np.ndarray | None = None,
+                 lower: np.ndarray | None = None) -> None:
+    """y (m, oh, ow, c) = the maxima of x's 2×2 windows at stride 2, x (m, ≥ 2·oh, ≥ 2·ow, c).
+
+    Across each window row first (a tie keeps the left element), then across the two rows (a tie
+    keeps the top): the winner is the window's first maximum in row-major order. `rows`
+    (m, 2·oh, ow, c) is scratch; the choices, when asked for, go to `right` (m, 2·oh, ow, c) and
+    `lower` (m, oh, ow, c), booleans that `pairwise_route` follows back.
+    """
+    oh, ow = y.shape[1:3]
+    x = x[:, :2 * oh, :2 * ow]  # 'valid' drops an odd last row/column
+    left_x, right_x = x[:, :, 0::2], x[:, :, 1::2]
+    np.maximum(left_x, right_x, out=rows)
+    if right is not None:
+        np.greater(right_x, left_x, out=right)
+        np.greater(rows[:, 1::2], rows[:, 0::2], out=lower)
+    np.maximum(rows[:, 0::2], rows[:, 1::2], out=y)
+
+
+def pairwise_route(grad: np.ndarray, right: np.ndarray, lower: np.ndarray, target: np.ndarray,
+                   rows: np.ndarray) -> None:
+    """Write each window's gradient (m, oh, ow, c) to its maximum in target (m, 2·oh, 2·ow, c),
+    zeros elsewhere, down pairwise_max's choices: the lower or upper row (g·lower and g − g·lower,
+    exact for a 0/1 mask), then the right or left element. `rows` (m, 2·oh, ow, c) is scratch."""
+    np.multiply(grad, lower, out=rows[:, 1::2])
+    np.subtract(grad, rows[:, 1::2], out=rows[:, 0::2])
+    np.multiply(rows, right, out=target[:, :, 1::2])
+    np.subtract(rows, target[:, :, 1::2], out=target[:, :, 0::2])
+
+
 class _Pooling2D(Layer):
     """Shared by MaxPooling2D and AveragePooling2D: window, strides, padding, data_format."""
 
@@ -135,11 +165,9 @@ class MaxPooling2D(_Pooling2D):
         return body
 
     def _pairwise_forward(self, x: np.ndarray, y: np.ndarray, training: bool):
-        """2×2 windows at stride 2, reduced pairwise: across each window row first (a tie keeps
-        the left element), then across the two rows (a tie keeps the top) — so the winner is the
-        window's first maximum in row-major order, as in the general path. Four elementwise
-        passes instead of thirteen; the two choice masks, kept for backward, replace argmax.
-        """
+        """2×2 windows at stride 2 by `pairwise_max`: the same winner as the general path, in four
+        elementwise passes instead of thirteen; its two choice masks, kept for backward, replace
+        argmax."""
         n, oh, ow, c = y.shape
         x = x[:, :2 * oh, :2 * ow]  # 'valid' drops an odd last row/column
         right = np.empty((n, 2 * oh, ow, c), np.bool_) if training else None
@@ -147,13 +175,8 @@ class MaxPooling2D(_Pooling2D):
         self._pairwise = (right, lower) if training else None
 
         def body(part: slice, worker: int) -> None:
-            left_x, right_x = x[part, :, 0::2], x[part, :, 1::2]
-            rows = self._scratch(f"rows{worker}", left_x, x.dtype)
-            np.maximum(left_x, right_x, out=rows)
-            if training:
-                np.greater(right_x, left_x, out=right[part])
-                np.greater(rows[:, 1::2], rows[:, 0::2], out=lower[part])
-            np.maximum(rows[:, 0::2], rows[:, 1::2], out=y[part])
+            rows = self._scratch(f"rows{worker}", x[part, :, 0::2], x.dtype)
+            pairwise_max(x[part], y[part], rows, *((right[part], lower[part]) if training else ()))
 
         return body
 
@@ -183,20 +206,14 @@ class MaxPooling2D(_Pooling2D):
         _parallel.spread(self._chunks(dxp), body)
         return im.from_channels_last(geo.crop(dxp), self.data_format)
 
-
     def _pairwise_backward(self, grad: np.ndarray, dx: np.ndarray):
-        """Route each window's gradient down the choices _pairwise_forward recorded: the lower or
-        upper row (g·lower and g − g·lower, exact for a 0/1 mask), then the right or left element."""
+        """Route each window's gradient down the choices _pairwise_forward recorded."""
         right, lower = self._pairwise
         oh, ow = grad.shape[1:3]
 
         def body(part: slice, worker: int) -> None:
-            g, target = grad[part], dx[part, :2 * oh, :2 * ow]
-            rows = self._scratch(f"rows{worker}", right[part], g.dtype)
-            np.multiply(g, lower[part], out=rows[:, 1::2])
-            np.subtract(g, rows[:, 1::2], out=rows[:, 0::2])
-            np.multiply(rows, right[part], out=target[:, :, 1::2])
-            np.subtract(rows, target[:, :, 1::2], out=target[:, :, 0::2])
+            rows = self._scratch(f"rows{worker}", right[part], grad.dtype)
+            pairwise_route(grad[part], right[part], lower[part], dx[part, :2 * oh, :2 * ow], rows)
 
         return body
 

@@ -1,0 +1,117 @@
+"""A Conv2D feeding a 2×2 MaxPooling2D, trained as one step, chunk by chunk while in cache.
+
+Layer by layer, the convolution writes its whole output to memory (the MNIST CNN's first:
+128×26×26×32 floats, 11 MB) and the pooling reads it back; backward, the pooling writes a
+gradient as large, which the convolution reads with its output again for relu's derivative.
+Fused, every chunk of samples is pooled right after its product, while it is still in the L2
+cache, and backward routes the pooled gradient into a chunk-sized scratch just before the
+convolution uses it: only the pooled output and the pooling's choices (booleans) pass through
+memory.
+
+The arithmetic is unchanged. Max pooling commutes with relu (both keep order), so relu runs
+after the pooling, on a quarter of the values; relu's derivative at a window's maximum is
+(pooled output > 0), which is the derivative the layer-by-layer path applies there. Gradients
+and outputs come out bit for bit the same (tests/engine/test_conv_pool.py).
+
+Only the trainer uses it (`training_steps`); inference and direct layer calls run layer by layer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import activations
+from engine.layers import _im2col as im
+from engine.layers.convolutional import Conv2D
+from engine.layers.pooling import MaxPooling2D, pairwise_max, pairwise_route
+
+
+class ConvPool:
+    """Conv2D (relu or no activation) then MaxPooling2D (2×2, stride 2, 'valid'), channels_last.
+
+    Weights, gradients and `need_input_grad` stay the convolution's; the pooling keeps no state.
+    """
+
+    def __init__(self, conv: Conv2D, pool: MaxPooling2D) -> None:
+        assert self.fits(conv, pool)
+        self.conv, self.pool = conv, pool
+        self.name = f"{conv.name}+{pool.name}"
+        self._ws = im.Workspace()
+
+    @staticmethod
+    def fits(conv, pool) -> bool:
+        """Whether the pair can run fused. Exact types only: a subclass may override forward."""
+        if type(conv) is not Conv2D or type(pool) is not MaxPooling2D:
+            return False
+        act = conv.activation
+        plain = type(act) is activations.Linear or (type(act) is activations.ReLU
+                                                    and not act.needs_input)
+        return (plain and conv.data_format == pool.data_format == "channels_last"
+                and pool.pool_size == pool.strides == (2, 2) and pool.padding == "valid")
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        conv = self.conv
+        x, geo = conv._start_forward(x)
+        (oh, ow), f = geo.out_hw, conv.filters
+        pooled_hw, pixels = (oh // 2, ow // 2), oh * ow
+        y = np.empty((len(x), *pooled_hw, f), x.dtype)
+        right = np.empty((len(x), 2 * pooled_hw[0], pooled_hw[1], f), np.bool_)
+        lower = np.empty(y.shape, np.bool_)
+
+        def block(samples: slice, worker: int) -> np.ndarray:
+            """The worker's scratch for a chunk's convolution output: it never leaves the cache."""
+            return self._ws.rows(f"z{worker}", (samples.stop - samples.start) * pixels, (f,),
+                                 x.dtype)
+
+        def pool(z: np.ndarray, samples: slice, worker: int) -> None:
+            conv._add_bias(z)
+            m = samples.stop - samples.start
+            rows = self._ws.rows(f"rows{worker}", m, right.shape[1:], x.dtype)
+            pairwise_max(z.reshape(m, oh, ow, f), y[samples], rows, right[samples], lower[samples])
+            conv.activation.forward(y[samples], inplace=True)
+
+        conv._ops.forward(x, geo, conv._kernel_matrix(), block, pool, bias=conv._product_bias())
+        self._y, self._right, self._lower = y, right, lower
+        conv._z = conv._y = None  # a previous unfused pass's output: not needed, let it go
+        return y
+
+    def backward(self, grad: np.ndarray) -> np.ndarray | None:
+        conv, y, right, lower = self.conv, self._y, self._right, self._lower
+        (oh, ow), f = conv._geo.out_hw, conv.filters
+        ph, pw = y.shape[1:3]
+        pixels = oh * ow
+        relu = type(conv.activation) is activations.ReLU
+
+        def grad_rows(rows: slice, worker: int) -> np.ndarray:
+            samples = slice(rows.start // pixels, rows.stop // pixels)
+            m = samples.stop - samples.start
+            g = grad[samples]
+            if relu:
+                alive = self._ws.rows(f"alive{worker}", m, (ph, pw, f), np.bool_)
+                np.greater(y[samples], 0, out=alive)
+                g = np.multiply(g, alive, out=self._ws.rows(f"g{worker}", m, (ph, pw, f), g.dtype))
+            dz = self._ws.rows(f"dz{worker}", m, (oh, ow, f), grad.dtype)
+            dz[:, 2 * ph:] = 0  # an odd last row or column lies in no window
+            dz[:, :, 2 * pw:] = 0
+            scratch = self._ws.rows(f"rows{worker}", m, right.shape[1:], grad.dtype)
+            pairwise_route(g, right[samples], lower[samples], dz[:, :2 * ph, :2 * pw], scratch)
+            return dz.reshape(m * pixels, f)
+
+        return conv._backward_rows(grad_rows, grad.dtype)
+
+
+# Off: the trainer runs every layer on its own (tests compare the two; a benchmark can A/B them).
+ENABLED = True
+
+
+def training_steps(layers: list) -> list:
+    """The layers in order, each Conv2D → MaxPooling2D pair that fits run as one ConvPool."""
+    steps, i = [], 0
+    while i < len(layers):
+        if ENABLED and i + 1 < len(layers) and ConvPool.fits(layers[i], layers[i + 1]):
+            steps.append(ConvPool(layers[i], layers[i + 1]))
+            i += 2
+        else:
+            steps.append(layers[i])
+            i += 1
+    return steps

@@ -1,0 +1,117 @@
+"""Training a Conv2D → MaxPooling2D pair as one step (engine/layers/_conv_pool.py): the same
+numbers as layer by layer, gradients that match finite differences, and only the pairs it fits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import engine
+from engine.layers import (
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Input,
+    MaxPooling2D,
+    _conv_pool,
+    _correlate,
+)
+from tests.engine.conv_helpers import built
+from tests.engine.gradcheck import numeric_grad, relative_error
+
+
+def small_cnn(seed: int, first_activation: str = "relu") -> engine.Sequential:
+    """Two fusable pairs: 12×12 → 10×10 → 5×5 (even), then 5×5 → 3×3 → 1×1 (an odd row and
+    column dropped); between them a Dropout-free, bias-carrying chain to a softmax."""
+    engine.utils.set_random_seed(seed)
+    model = engine.Sequential([
+        Input((12, 12, 2)),
+        Conv2D(6, 3, activation=first_activation), MaxPooling2D(),
+        Conv2D(5, 3, activation="relu", bias_initializer="random_normal"), MaxPooling2D(),
+        Flatten(), Dense(4, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def train(model, steps: int, fused: bool, monkeypatch) -> list[float]:
+    monkeypatch.setattr(_conv_pool, "ENABLED", fused)
+    model._train_plan = None
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((9, 12, 12, 2)).astype(np.float32), rng.integers(0, 4, 9)
+    return [model.train_step(x, y) for _ in range(steps)]
+
+
+def plan_steps(model) -> list:
+    model._train_plan = None
+    model.train_step(np.zeros((2, *model.input_shape[1:]), np.float32), np.zeros(2, int))
+    return model._train_plan[1]
+
+
+@pytest.mark.parametrize("first_activation", ["relu", "linear"])
+@pytest.mark.parametrize("chunk_bytes", [1, 2 << 20])  # a chunk per sample, or the whole batch
+def test_fused_training_matches_layer_by_layer(monkeypatch, first_activation, chunk_bytes):
+    monkeypatch.setattr(_correlate, "CHUNK_BYTES", chunk_bytes)
+    fused, plain = small_cnn(5, first_activation), small_cnn(5, first_activation)
+    fused_losses = train(fused, 6, True, monkeypatch)
+    assert sum(isinstance(s, _conv_pool.ConvPool) for s in fused._train_plan[1]) == 2
+    plain_losses = train(plain, 6, False, monkeypatch)
+    assert plain._train_plan[1] == plain.layers  # nothing fused
+    assert fused_losses == plain_losses
+    assert fused_losses[-1] < fused_losses[0]
+    for a, b in zip(fused.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_fused_gradients_match_finite_differences():
+    """float64, loss = Σ R·pool(relu(conv(x))): d x, d kernel and d bias by central differences.
+    Inputs are drawn so that no window ties and no pooled value sits at relu's kink."""
+    rng = np.random.default_rng(21)
+    conv = built(Conv2D(3, 3, activation="relu"), (None, 9, 9, 2))
+    pool = MaxPooling2D()
+    step = _conv_pool.ConvPool(conv, pool)
+    x = rng.standard_normal((2, 9, 9, 2))
+    weights = rng.standard_normal((2, 3, 3, 3))  # 9 → 7 → 3: the last row and column are dropped
+
+    def loss() -> float:
+        return float(np.sum(step.forward(x) * weights))
+
+    out = step.forward(x)
+    assert out.shape == weights.shape and np.any(out == 0) and np.any(out > 0)
+    conv.kernel.grad[...] = np.nan  # a step that added into .grad instead of writing would show
+    dx = step.backward(weights)
+    analytic = {"x": dx, "kernel": conv.kernel.grad.copy(), "bias": conv.bias.grad.copy()}
+    numeric = {"x": numeric_grad(loss, x), "kernel": numeric_grad(loss, conv.kernel.value),
+               "bias": numeric_grad(loss, conv.bias.value)}
+    for name in analytic:
+        assert relative_error(analytic[name], numeric[name]) < 1e-6, name
+
+
+def test_first_layer_pair_computes_no_input_gradient():
+    model = small_cnn(1)
+    first = plan_steps(model)[0]
+    assert isinstance(first, _conv_pool.ConvPool) and not first.conv.need_input_grad
+    assert first.backward(np.ones((2, 5, 5, 6), np.float32)) is None
+
+
+@pytest.mark.parametrize("conv, pool", [
+    (Conv2D(4, 3, activation="relu6"), MaxPooling2D()),
+    (Conv2D(4, 3, activation="sigmoid"), MaxPooling2D()),
+    (Conv2D(4, 3, activation=engine.activations.ReLU(negative_slope=0.1)), MaxPooling2D()),
+    (Conv2D(4, 3, activation="relu"), MaxPooling2D(3)),
+    (Conv2D(4, 3, activation="relu"), MaxPooling2D(2, strides=1)),
+    (Conv2D(4, 3, activation="relu"), MaxPooling2D(padding="same")),
+    (Conv2D(4, 3, activation="relu", data_format="channels_first"),
+     MaxPooling2D(data_format="channels_first")),
+    (type("MyConv", (Conv2D,), {})(4, 3), MaxPooling2D()),
+    (Conv2D(4, 3), Dropout(0.5)),
+])
+def test_pairs_it_does_not_fit_run_layer_by_layer(conv, pool):
+    assert not _conv_pool.ConvPool.fits(conv, pool)
+    steps = _conv_pool.training_steps([conv, pool])
+    assert steps == [conv, pool]
+
+
+def test_pairs_it_fits():
+    assert _conv_pool.ConvPool.fits(Conv2D(4, 3, activation="relu"), MaxPooling2D())
+    assert _conv_pool.ConvPool.fits(Conv2D(4, 5, padding="same", strides=2), MaxPooling2D((2, 2)))
