@@ -2,14 +2,14 @@
 
 The work behind Conv1D/Conv2D. Every window of the (padded) input is a row of an im2col matrix
 (M, K), M = batch·oh·ow, K = kh·kw·channels, and the output is that matrix times the kernel (K, F).
-The batch is processed in chunks whose im2col block fits the L2 cache: the chunk is padded, its
-windows copied, and the matrix product reads them back at once; a `finish` step (bias, activation)
-runs on the chunk's output while that too is still in cache. Measured on the benchmark CNNs this
-runs about twice as fast as building the whole matrix first. The backward pass makes ONE pass over
-the chunks for everything — the activation's derivative, kernel and bias gradients, and d x — so
-each chunk's d z is used while still in cache and the cores meet once per layer, not twice. The
-loop is over chunks of samples, and within a chunk over kernel taps only, never over single
-samples or pixels.
+The batch is processed in chunks of a few megabytes, near the L2 cache's size: the chunk is
+padded, its windows copied, and the matrix product reads them back at once; a `finish` step (bias,
+activation, a fused pooling) runs on the chunk's output while that too is still in cache.
+Measured on the benchmark CNNs this runs about twice as fast as building the whole matrix first.
+The backward pass makes ONE pass over the chunks for everything — the activation's derivative,
+kernel and bias gradients, and d x — so each chunk's d z is used while still in cache and the
+cores meet once per layer, not twice. The loop is over chunks of samples, and within a chunk over
+kernel taps only, never over single samples or pixels.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from engine.layers import _parallel
 
 # Below this many channels per group a row-major copy would move runs of 1–7 values.
 CHANNEL_MAJOR_BELOW = 8
-# A chunk's working set: the size of one core's L2 cache here (2 MB). Against 1 MB, it halves the
-# chunks, and with them the hand-offs of the GIL between the workers: on 2 cores the MNIST CNN's
-# step took 7% less time (25 alternating rounds, 25th percentile), the CIFAR CNN's the same.
-CHUNK_BYTES = 2 << 20
+# A chunk's working set: twice one core's L2 cache here (2 MB). Fewer chunks mean fewer numpy calls
+# and fewer hand-offs of the GIL between the workers, which outweighs spilling part of a chunk to
+# L3. On 2 cores (alternating rounds, 25th percentile of the step): 1 → 2 MB took 7% off the MNIST
+# and the CIFAR CNN; 2 → 4 MB took another 6–12% off CIFAR's (whose samples are 1.5 MB of work
+# each in its largest layer), MNIST's within noise.
+CHUNK_BYTES = 4 << 20
 # Partial kernel gradients per backward pass: enough for the cores to share the work by claiming
 # slots (with 8, the last slot left one core idle for up to an eighth of the pass: 16 took 5% less
 # time per CIFAR step), few enough that adding them up stays cheap.
