@@ -8,10 +8,12 @@ cache, and backward routes the pooled gradient into a chunk-sized scratch just b
 convolution uses it: only the pooled output and the pooling's choices (booleans) pass through
 memory.
 
-The arithmetic is unchanged. Max pooling commutes with relu (both keep order), so relu runs
-after the pooling, on a quarter of the values; relu's derivative at a window's maximum is
-(pooled output > 0), which is the derivative the layer-by-layer path applies there. Gradients
-and outputs come out bit for bit the same (tests/engine/test_conv_pool.py).
+Only the outputs the pooling reads are computed (an odd last row or column is not), in the row
+order that lets the pooling compare long runs (_im2col.cropped_to_even). Max pooling commutes
+with relu (both keep order), so relu runs after the pooling, on a quarter of the values; relu's
+derivative at a window's maximum is (pooled output > 0), the derivative the layer-by-layer path
+applies there. Outputs and gradients agree with that path to rounding: the kernel gradient adds
+the same products in another order (tests/engine/test_conv_pool.py).
 
 Only the trainer uses it (`training_steps`); inference and direct layer calls run layer by layer.
 """
@@ -52,10 +54,10 @@ class ConvPool:
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         conv = self.conv
         x, geo = conv._start_forward(x)
-        (oh, ow), f = geo.out_hw, conv.filters
-        pooled_hw, pixels = (oh // 2, ow // 2), oh * ow
-        y = np.empty((len(x), *pooled_hw, f), x.dtype)
-        right = np.empty((len(x), 2 * pooled_hw[0], pooled_hw[1], f), np.bool_)
+        (ph, pw), f = (geo.out_hw[0] // 2, geo.out_hw[1] // 2), conv.filters
+        pixels = 4 * ph * pw  # the convolution computes only what the pooling reads
+        y = np.empty((len(x), ph, pw, f), x.dtype)
+        right = np.empty((len(x), 2 * ph, pw, f), np.bool_)
         lower = np.empty(y.shape, np.bool_)
 
         def block(samples: slice, worker: int) -> np.ndarray:
@@ -66,20 +68,21 @@ class ConvPool:
         def pool(z: np.ndarray, samples: slice, worker: int) -> None:
             conv._add_bias(z)
             m = samples.stop - samples.start
+            z = z.reshape(m, 2 * ph, 2, pw, f)  # each row: its even columns, then its odd ones
             rows = self._ws.rows(f"rows{worker}", m, right.shape[1:], x.dtype)
-            pairwise_max(z.reshape(m, oh, ow, f), y[samples], rows, right[samples], lower[samples])
+            pairwise_max(z[:, :, 0], z[:, :, 1], y[samples], rows, right[samples], lower[samples])
             conv.activation.forward(y[samples], inplace=True)
 
-        conv._ops.forward(x, geo, conv._kernel_matrix(), block, pool, bias=conv._product_bias())
+        conv._ops.forward(x, geo, conv._kernel_matrix(), block, pool, bias=conv._product_bias(),
+                          paired=True)
         self._y, self._right, self._lower = y, right, lower
         conv._z = conv._y = None  # a previous unfused pass's output: not needed, let it go
         return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray | None:
         conv, y, right, lower = self.conv, self._y, self._right, self._lower
-        (oh, ow), f = conv._geo.out_hw, conv.filters
-        ph, pw = y.shape[1:3]
-        pixels = oh * ow
+        (_, ph, pw, f) = y.shape
+        pixels = 4 * ph * pw
         relu = type(conv.activation) is activations.ReLU
 
         def grad_rows(rows: slice, worker: int) -> np.ndarray:
@@ -90,14 +93,12 @@ class ConvPool:
                 alive = self._ws.rows(f"alive{worker}", m, (ph, pw, f), np.bool_)
                 np.greater(y[samples], 0, out=alive)
                 g = np.multiply(g, alive, out=self._ws.rows(f"g{worker}", m, (ph, pw, f), g.dtype))
-            dz = self._ws.rows(f"dz{worker}", m, (oh, ow, f), grad.dtype)
-            dz[:, 2 * ph:] = 0  # an odd last row or column lies in no window
-            dz[:, :, 2 * pw:] = 0
+            dz = self._ws.rows(f"dz{worker}", m, (2 * ph, 2, pw, f), grad.dtype)
             scratch = self._ws.rows(f"rows{worker}", m, right.shape[1:], grad.dtype)
-            pairwise_route(g, right[samples], lower[samples], dz[:, :2 * ph, :2 * pw], scratch)
+            pairwise_route(g, right[samples], lower[samples], dz[:, :, 0], dz[:, :, 1], scratch)
             return dz.reshape(m * pixels, f)
 
-        return conv._backward_rows(grad_rows, grad.dtype)
+        return conv._backward_rows(grad_rows, grad.dtype, paired=True)
 
 
 # Off: the trainer runs every layer on its own (tests compare the two; a benchmark can A/B them).

@@ -51,14 +51,16 @@ class Correlator:
         (x itself when unpadded). Padding chunk by chunk keeps the copy in cache and on all cores."""
         return im.pad_into(self.ws, x, geo, key=key, room=room)
 
-    def im2col(self, source: np.ndarray, geo: im.Geometry, room: int, key: str) -> np.ndarray:
+    def im2col(self, source: np.ndarray, geo: im.Geometry, room: int, key: str,
+               paired: bool = False) -> np.ndarray:
         """The windows of the padded chunk `source` (m, hp, wp, c) copied into a reused buffer
-        with room for `room` samples (chunks differ in size by one sample at most)."""
+        with room for `room` samples (chunks differ in size by one sample at most); `paired`: in
+        the row order of a fused pooling (see _im2col; geo's output already cut to even)."""
         c = source.shape[-1]
         cols = im.cols_buffer(self.ws, key, geo, room, c, self.groups, source.dtype,
                               channel_major=c // self.groups < CHANNEL_MAJOR_BELOW)
         block = cols[:source.shape[0]]
-        np.copyto(block, im.windows(source, geo, self.groups))
+        copy_windows(block, im.windows(source, geo, self.groups), paired)
         return block
 
     def product(self, cols: np.ndarray, kernel: np.ndarray, out: np.ndarray) -> None:
@@ -74,15 +76,18 @@ class Correlator:
     def forward(self, x: np.ndarray, geo: im.Geometry, kernel: np.ndarray,
                 out: np.ndarray | Callable[[slice, int], np.ndarray],
                 finish: Callable[[np.ndarray, slice, int], None] | None = None,
-                bias: np.ndarray | None = None) -> None:
+                bias: np.ndarray | None = None, paired: bool = False) -> None:
         """out (n·oh·ow, F) = every window of x (n, h, w, c), padded per geo, @ kernel (K, F)
         (+ bias (F,), when given: only with one group).
 
         `out` is the whole output, or `out(samples, worker)` gives the (m·oh·ow, F) block a chunk
         of samples goes to — a worker's scratch, when `finish` consumes it (a fused pooling).
         `finish(block, samples, worker)` runs on each chunk's block right after it is computed,
-        while it is still in cache.
+        while it is still in cache. `paired`: only the outputs a 2×2 pooling reads, in its row
+        order (see _im2col.cropped_to_even): (n, oh − oh % 2, 2, ow // 2) rows.
         """
+        if paired:
+            geo = im.cropped_to_even(geo)
         n, _, _, c = x.shape
         pixels = geo.out_hw[0] * geo.out_hw[1]
         padded = geo.padded_hw[0] * geo.padded_hw[1] * c if geo.padded else 0
@@ -99,17 +104,17 @@ class Correlator:
                      else out[part.start * pixels:part.stop * pixels])
             source = self.padded(x[part], geo, room, f"pad{worker}")
             if bias is None:
-                self.product(self.im2col(source, geo, room, f"cols{worker}"), kernel, block)
+                self.product(self.im2col(source, geo, room, f"cols{worker}", paired), kernel, block)
             else:
-                np.matmul(self.im2col_with_ones(source, geo, room, f"cols1{worker}"), kernel,
+                np.matmul(self.im2col_with_ones(source, geo, room, f"cols1{worker}", paired), kernel,
                           out=block)
             if finish is not None:
                 finish(block, part, worker)
 
         _parallel.spread(chunks, body)
 
-    def im2col_with_ones(self, source: np.ndarray, geo: im.Geometry, room: int,
-                         key: str) -> np.ndarray:
+    def im2col_with_ones(self, source: np.ndarray, geo: im.Geometry, room: int, key: str,
+                         paired: bool = False) -> np.ndarray:
         """The (m·oh·ow, K + 1) window matrix of the padded chunk `source`, its last column all
         ones. The ones are written when the buffer is made; later copies fill only the K
         window columns, so they stay."""
@@ -125,13 +130,26 @@ class Correlator:
             windows = table[:, :size].reshape(room, oh, ow, 1, kh, kw, c)
             matrix = table[:m * oh * ow]
         assert np.shares_memory(windows, matrix), "im2col must write into the matrix's buffer"
-        np.copyto(windows[:m], im.windows(source, geo))
+        copy_windows(windows[:m], im.windows(source, geo), paired)
         return matrix
+
+    def natural_order(self, g: np.ndarray, m: int, out_hw: tuple[int, int],
+                      worker: int) -> np.ndarray:
+        """g (m·oh'·ow', F) in the paired order → (m·oh·ow, F) row-major, zeros in the odd last
+        row and column that no pooling window read; in the worker's scratch."""
+        (oh, ow), filters = out_hw, g.shape[1]
+        even_h, even_w = oh - oh % 2, ow - ow % 2
+        natural = self.ws.rows(f"natural{worker}", m, (oh, ow, filters), g.dtype)
+        natural[:, even_h:] = 0
+        natural[:, :even_h, even_w:] = 0
+        np.copyto(im.even_columns_first(natural[:, :even_h, :even_w]),
+                  g.reshape(m, even_h, 2, even_w // 2, filters))
+        return natural.reshape(m * oh * ow, filters)
 
     def backward(self, x: np.ndarray, geo: im.Geometry,
                  grad_rows: Callable[[slice, int], np.ndarray],
                  kernel: np.ndarray, kernel_grad: np.ndarray, bias_grad: np.ndarray | None,
-                 dx: np.ndarray | None, gather: im.Geometry | None) -> None:
+                 dx: np.ndarray | None, gather: im.Geometry | None, paired: bool = False) -> None:
         """All gradients of out = windows(x) @ kernel in one pass over chunks of the batch.
 
         x (n, h, w, c) is the forward input (unpadded); kernel (kh, kw, c/groups, F). Writes
@@ -140,12 +158,15 @@ class Correlator:
         the padded g with the flipped kernel, else by scattering d windows = g @ kernelᵀ back into
         place. `grad_rows(rows, worker)` returns the output gradient (m, F) of one chunk's rows; it
         may apply the activation's derivative (into the worker's scratch), so it is called once
-        per chunk and its result is used before the worker's next call.
+        per chunk and its result is used before the worker's next call. `paired`: g's rows are
+        those of `forward(paired=True)`.
         """
         n, h, w, c = x.shape
         filters = kernel_grad.shape[1]
         width = filters // self.groups
         pixels, size = geo.out_hw[0] * geo.out_hw[1], geo.kernel[0] * geo.kernel[1]
+        read = im.cropped_to_even(geo) if paired else geo  # the windows that have a gradient
+        rows_per_sample = read.out_hw[0] * read.out_hw[1]
         if dx is not None and gather is None:  # per group, (kh·kw, F/groups, c/groups)
             taps_kernel = kernel.reshape(size, c // self.groups, filters)
             tap_kernels = [taps_kernel[:, :, group * width:(group + 1) * width].transpose(0, 2, 1)
@@ -156,7 +177,7 @@ class Correlator:
             flipped = flipped_kernel(kernel, self.groups)
             # When the windows of d y have the shape of those of x (same padding, as many filters as
             # channels), they reuse x's buffer, which is spent by then and still in cache.
-            dz_cols = "cols" if gather.out_hw == geo.out_hw and c == filters else "dcols"
+            dz_cols = "cols" if gather.out_hw == read.out_hw and c == filters else "dcols"
         extra = geo.padded_hw[0] * geo.padded_hw[1] * c if geo.padded else 0  # x's padded chunk
         extra += h * w * c if dx is not None else 0
         chunks = self.chunks(n, x.itemsize * (cols_bytes + pixels * filters + extra))
@@ -170,17 +191,17 @@ class Correlator:
         partial_bias = self.ws.array("partial_bias", (len(slots), filters), kernel_grad.dtype)
         # Σ over rows as ones @ g: BLAS does it 5–10× faster than g.sum(axis=0), which walks the
         # rows one short vector at a time.
-        ones = self.ws.array("ones", (room * pixels,), kernel_grad.dtype, fill=1.0)
+        ones = self.ws.array("ones", (room * rows_per_sample,), kernel_grad.dtype, fill=1.0)
 
         def chunk(part: slice, worker: int, slot: int, first: bool) -> None:
             m = part.stop - part.start
-            g = grad_rows(slice(part.start * pixels, part.stop * pixels), worker)
+            g = grad_rows(slice(part.start * rows_per_sample, part.stop * rows_per_sample), worker)
             if first:  # the slot's first chunk overwrites last batch's partial sums
                 np.matmul(ones[:len(g)], g, out=partial_bias[slot])
             else:
                 partial_bias[slot] += ones[:len(g)] @ g
-            cols = self.im2col(self.padded(x[part], geo, room, f"pad{worker}"), geo, room,
-                               f"cols{worker}")
+            cols = self.im2col(self.padded(x[part], geo, room, f"pad{worker}"), read, room,
+                               f"cols{worker}", paired)
             for group in range(self.groups):
                 f = slice(group * width, (group + 1) * width)
                 if first:
@@ -189,6 +210,8 @@ class Correlator:
                     partial_kernel[slot, :, f] += im.group_matrix(cols, group).T @ g[:, f]
             if dx is None:
                 return
+            if paired:  # d x reads g in the natural order, zero where no window was pooled
+                g = self.natural_order(g, m, geo.out_hw, worker)
             if gather is not None:
                 source = self.padded(g.reshape(m, *geo.out_hw, filters), gather, room, f"dz{worker}")
                 dcols = self.im2col(source, gather, room, f"{dz_cols}{worker}")
@@ -217,6 +240,13 @@ class Correlator:
         np.sum(partial_kernel, axis=0, out=kernel_grad)
         if bias_grad is not None:
             np.sum(partial_bias, axis=0, out=bias_grad)
+
+
+def copy_windows(target: np.ndarray, windows: np.ndarray, paired: bool) -> None:
+    """im2col's copy: windows (m, oh, ow, …) into target, in the paired row order if asked."""
+    if paired:
+        target, windows = im.split_rows(target), im.even_columns_first(windows)
+    np.copyto(target, windows)
 
 
 def transposed_geometry(geo: im.Geometry) -> im.Geometry | None:

@@ -10,7 +10,7 @@ taps — never over samples or pixels — adding one strided block per tap.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -226,6 +226,32 @@ def col2im(taps: np.ndarray, geo: Geometry, dxp: np.ndarray) -> None:
     for k, (_, _, rows, columns) in enumerate(geo.taps()):
         target = dxp[:, rows, columns, :]  # a view into dxp
         target += taps[k].reshape(n, *geo.out_hw, c)
+
+
+# --- the row order of a fused 2×2 max pooling ---------------------------------------------------
+# A convolution that feeds a 2×2 pooling (engine/layers/_conv_pool.py) computes only the outputs
+# the pooling reads — an even height and width — and orders each output row's pixels even columns
+# first, then odd ones. The pooling then compares two runs of ow/2·channels values instead of
+# alternating single pixels: NumPy's per-run overhead made the pairwise passes 4× slower than a copy.
+def cropped_to_even(geo: Geometry) -> Geometry:
+    """geo with its output cut to an even height and width (the last odd row/column dropped)."""
+    oh, ow = geo.out_hw
+    return replace(geo, out_hw=(oh - oh % 2, ow - ow % 2))
+
+
+def even_columns_first(a: np.ndarray) -> np.ndarray:
+    """(n, oh, ow, …) with ow even → a (n, oh, 2, ow/2, …) view: [:, y, q, p] is a[:, y, 2p + q]."""
+    n, oh, ow = a.shape[:3]
+    return a.reshape(n, oh, ow // 2, 2, *a.shape[3:]).swapaxes(2, 3)
+
+
+def split_rows(a: np.ndarray) -> np.ndarray:
+    """(n, oh, ow, …) → the (n, oh, 2, ow/2, …) view of the same memory: each row as two runs
+    (in the paired order, the row's even columns, then its odd ones)."""
+    n, oh, ow = a.shape[:3]
+    view = a.reshape(n, oh, 2, ow // 2, *a.shape[3:])
+    assert np.shares_memory(view, a), "splitting a row must not copy"
+    return view
 
 
 def batch_chunks(n: int, bytes_per_sample: int, budget: int = 1 << 20,

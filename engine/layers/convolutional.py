@@ -213,15 +213,16 @@ class BaseConv(Layer):
 
         return self._backward_rows(grad_rows, grad.dtype)
 
-    def _backward_rows(self, grad_rows, dtype) -> np.ndarray | None:
+    def _backward_rows(self, grad_rows, dtype, paired: bool = False) -> np.ndarray | None:
         """All gradients, given `grad_rows(rows, worker)`: the output gradient (after the
-        activation's derivative) of a chunk's rows (see Correlator.backward); d x in `dtype`."""
+        activation's derivative) of a chunk's rows (see Correlator.backward, also for `paired`);
+        d x in `dtype`."""
         x, geo = self._x, self._geo
         dx = np.empty(x.shape, dtype) if self.need_input_grad else None
         gather = self._gather_geometry(geo) if self.need_input_grad else None
         kernel = self.kernel.value.reshape(*self._window()[0], -1, self.filters)
         self._ops.backward(x, geo, grad_rows, kernel, self.kernel.grad.reshape(-1, self.filters),
-                           self.bias.grad if self.use_bias else None, dx, gather)
+                           self.bias.grad if self.use_bias else None, dx, gather, paired)
         return None if dx is None else self._from_images(dx)
 
     # --- config ----------------------------------------------------------------------------

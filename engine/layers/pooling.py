@@ -20,34 +20,33 @@ from engine.layers.registry import register
 _CHUNK_BYTES = 1 << 20
 
 
-def pairwise_max(x: np.ndarray, y: np.ndarray, rows: np.ndarray, right: np.ndarray | None = None,
-                 lower: np.ndarray | None = None) -> None:
-    """y (m, oh, ow, c) = the maxima of x's 2×2 windows at stride 2, x (m, ≥ 2·oh, ≥ 2·ow, c).
+def pairwise_max(left: np.ndarray, right: np.ndarray, y: np.ndarray, rows: np.ndarray,
+                 took_right: np.ndarray | None = None, took_lower: np.ndarray | None = None) -> None:
+    """y (m, oh, ow, c) = the maxima of 2×2 windows at stride 2, given each window's left and
+    right column: `left` and `right` are (m, 2·oh, ow, c) views of the input's even and odd columns.
 
     Across each window row first (a tie keeps the left element), then across the two rows (a tie
     keeps the top): the winner is the window's first maximum in row-major order. `rows`
-    (m, 2·oh, ow, c) is scratch; the choices, when asked for, go to `right` (m, 2·oh, ow, c) and
-    `lower` (m, oh, ow, c), booleans that `pairwise_route` follows back.
+    (m, 2·oh, ow, c) is scratch; the choices, when asked for, go to `took_right` (m, 2·oh, ow, c)
+    and `took_lower` (m, oh, ow, c), booleans that `pairwise_route` follows back.
     """
-    oh, ow = y.shape[1:3]
-    x = x[:, :2 * oh, :2 * ow]  # 'valid' drops an odd last row/column
-    left_x, right_x = x[:, :, 0::2], x[:, :, 1::2]
-    np.maximum(left_x, right_x, out=rows)
-    if right is not None:
-        np.greater(right_x, left_x, out=right)
-        np.greater(rows[:, 1::2], rows[:, 0::2], out=lower)
+    np.maximum(left, right, out=rows)
+    if took_right is not None:
+        np.greater(right, left, out=took_right)
+        np.greater(rows[:, 1::2], rows[:, 0::2], out=took_lower)
     np.maximum(rows[:, 0::2], rows[:, 1::2], out=y)
 
 
-def pairwise_route(grad: np.ndarray, right: np.ndarray, lower: np.ndarray, target: np.ndarray,
-                   rows: np.ndarray) -> None:
-    """Write each window's gradient (m, oh, ow, c) to its maximum in target (m, 2·oh, 2·ow, c),
-    zeros elsewhere, down pairwise_max's choices: the lower or upper row (g·lower and g − g·lower,
-    exact for a 0/1 mask), then the right or left element. `rows` (m, 2·oh, ow, c) is scratch."""
-    np.multiply(grad, lower, out=rows[:, 1::2])
+def pairwise_route(grad: np.ndarray, took_right: np.ndarray, took_lower: np.ndarray,
+                   left: np.ndarray, right: np.ndarray, rows: np.ndarray) -> None:
+    """Write each window's gradient (m, oh, ow, c) to its maximum, zeros elsewhere, down
+    pairwise_max's choices: the lower or upper row (g·lower and g − g·lower, exact for a 0/1 mask),
+    then the right or left element. `left` and `right` (m, 2·oh, ow, c) are views of the input
+    gradient's even and odd columns; `rows` (m, 2·oh, ow, c) is scratch."""
+    np.multiply(grad, took_lower, out=rows[:, 1::2])
     np.subtract(grad, rows[:, 1::2], out=rows[:, 0::2])
-    np.multiply(rows, right, out=target[:, :, 1::2])
-    np.subtract(rows, target[:, :, 1::2], out=target[:, :, 0::2])
+    np.multiply(rows, took_right, out=right)
+    np.subtract(rows, right, out=left)
 
 
 class _Pooling2D(Layer):
@@ -175,8 +174,10 @@ class MaxPooling2D(_Pooling2D):
         self._pairwise = (right, lower) if training else None
 
         def body(part: slice, worker: int) -> None:
-            rows = self._scratch(f"rows{worker}", x[part, :, 0::2], x.dtype)
-            pairwise_max(x[part], y[part], rows, *((right[part], lower[part]) if training else ()))
+            left_x, right_x = x[part, :, 0::2], x[part, :, 1::2]
+            rows = self._scratch(f"rows{worker}", left_x, x.dtype)
+            pairwise_max(left_x, right_x, y[part], rows,
+                         *((right[part], lower[part]) if training else ()))
 
         return body
 
@@ -213,7 +214,9 @@ class MaxPooling2D(_Pooling2D):
 
         def body(part: slice, worker: int) -> None:
             rows = self._scratch(f"rows{worker}", right[part], grad.dtype)
-            pairwise_route(grad[part], right[part], lower[part], dx[part, :2 * oh, :2 * ow], rows)
+            target = dx[part, :2 * oh, :2 * ow]
+            pairwise_route(grad[part], right[part], lower[part], target[:, :, 0::2],
+                           target[:, :, 1::2], rows)
 
         return body
 

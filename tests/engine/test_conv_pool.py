@@ -57,10 +57,11 @@ def test_fused_training_matches_layer_by_layer(monkeypatch, first_activation, ch
     assert sum(isinstance(s, _conv_pool.ConvPool) for s in fused._train_plan[1]) == 2
     plain_losses = train(plain, 6, False, monkeypatch)
     assert plain._train_plan[1] == plain.layers  # nothing fused
-    assert fused_losses == plain_losses
+    # Equal up to float32 rounding: the fused kernel gradient adds its rows in another order.
+    np.testing.assert_allclose(fused_losses, plain_losses, rtol=1e-6)
     assert fused_losses[-1] < fused_losses[0]
     for a, b in zip(fused.get_weights(), plain.get_weights(), strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
 def test_fused_gradients_match_finite_differences():
