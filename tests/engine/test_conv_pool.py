@@ -64,15 +64,25 @@ def test_fused_training_matches_layer_by_layer(monkeypatch, first_activation, ch
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
-def test_fused_gradients_match_finite_differences():
+@pytest.mark.parametrize("size, padding, strides, groups, gathered", [
+    (9, "valid", 1, 1, False),  # 9 → 7 → 3: the last row and column are dropped; d x scattered
+    (6, "same", 1, 1, True),    # 6 → 6 → 3, d x gathered
+    (5, "same", 1, 2, True),    # 5 → 5 → 2 with two groups: the bias is added after the product
+    (9, "same", 2, 1, False),   # 9 → 5 → 2 at stride 2
+])
+def test_fused_gradients_match_finite_differences(size, padding, strides, groups, gathered):
     """float64, loss = Σ R·pool(relu(conv(x))): d x, d kernel and d bias by central differences.
-    Inputs are drawn so that no window ties and no pooled value sits at relu's kink."""
+    The random draws leave no window tied and no pooled value at relu's kink."""
     rng = np.random.default_rng(21)
-    conv = built(Conv2D(3, 3, activation="relu"), (None, 9, 9, 2))
+    conv = built(Conv2D(4, 3, strides=strides, padding=padding, groups=groups, activation="relu"),
+                 (None, size, size, 2))
     pool = MaxPooling2D()
     step = _conv_pool.ConvPool(conv, pool)
-    x = rng.standard_normal((2, 9, 9, 2))
-    weights = rng.standard_normal((2, 3, 3, 3))  # 9 → 7 → 3: the last row and column are dropped
+    x = rng.standard_normal((2, size, size, 2))
+    out_shape = pool.compute_output_shape(conv.compute_output_shape(x.shape))
+    weights = rng.standard_normal(out_shape)
+    step.forward(x)
+    assert (conv._gather_geometry(conv._geo) is not None) == gathered
 
     def loss() -> float:
         return float(np.sum(step.forward(x) * weights))
