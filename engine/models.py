@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import backend
-from engine.layers import masking, registry
+from engine.layers import _conv_pool, masking, registry
 from engine.layers.base import Layer, Shape
 from engine.layers.core import InputLayer
 from engine.trainer import Trainer
@@ -94,6 +94,8 @@ class Sequential(Trainer):
         self.built = True
         self._train_plan = None  # layers or weights changed: the next batch re-plans
         self._masking = masking.makes_masks(self._layers)  # see _forward
+        # What a pass runs: the layers, a Conv2D and the 2×2 MaxPooling2D after it as one step.
+        self._steps = self._layers if self._masking else _conv_pool.steps(self._layers)
 
     def _pack_parameters(self) -> None:
         """Make all trainable weights views into one flat vector, and their grads likewise."""
@@ -153,12 +155,13 @@ class Sequential(Trainer):
                        else (None, *np.shape(x)[1:]))
 
     _masking = False
+    _steps = None
 
     def _forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         if self._masking:  # a layer starts timestep masks (Embedding(mask_zero=True), Masking):
             return masking.forward(self._layers, x, training)  # the loop that hands them on
-        for layer in self._layers:
-            x = layer.forward(x, training=training)
+        for step in self._steps or self._layers:
+            x = step.forward(x, training=training)
         return x
 
     def __call__(self, x, training: bool = False) -> np.ndarray:

@@ -13,7 +13,6 @@ import numpy as np
 
 from engine import losses, optimizers, training
 from engine import metrics as metrics_module
-from engine.layers import _conv_pool
 
 
 def _deprecated(old: str, new: str) -> None:
@@ -62,22 +61,20 @@ class Trainer:
     _train_plan = None
 
     def _make_train_plan(self) -> tuple:
-        """What every batch of training repeats, worked out once per model and loss: (loss, the
-        forward steps (None: the model's own pass), fuse the last activation?, steps to
-        backpropagate in order, regularized and constrained weights).
+        """What every batch of training repeats, worked out once per model and loss: (loss, fuse
+        the last activation?, steps to backpropagate in order, regularized and constrained weights).
 
-        A step is a layer, or a Conv2D and the MaxPooling2D after it run as one (_conv_pool).
+        The steps are the model's forward steps (`_steps`): layers, or a Conv2D and the
+        MaxPooling2D after it run as one (see engine/layers/_conv_pool.py).
         """
         layers, loss = self._layers, self.loss
+        steps = self._steps or layers
         activation = getattr(layers[-1], "activation", None)
         fused = activation is not None and getattr(activation, "name", None) == loss.fused_activation
-        # Masks travel between layers in the model's own pass (see Sequential._forward): no fusing.
-        steps = layers if getattr(self, "_masking", False) else _conv_pool.training_steps(layers)
-        forward = None if steps is layers else steps
         backward = list(reversed(steps[:-1] if fused else steps))
         regularized = [v for v in self.trainable_weights if v.regularizer is not None]
         constrained = [v for v in self.trainable_weights if v.constraint is not None]
-        return loss, forward, fused, backward, regularized, constrained
+        return loss, fused, backward, regularized, constrained
 
     def train_step(self, x: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
         """Forward, loss, backward and one optimizer step on one batch; returns the batch loss.
@@ -87,13 +84,8 @@ class Trainer:
         plan = self._train_plan
         if plan is None or plan[0] is not self.loss:
             plan = self._train_plan = self._make_train_plan()
-        _, forward_steps, fused, backward_layers, regularized, constrained = plan
-        if forward_steps is None:
-            out = self._forward(x, training=True)
-        else:
-            out = x
-            for step in forward_steps:
-                out = step.forward(out, training=True)
+        _, fused, backward_layers, regularized, constrained = plan
+        out = self._forward(x, training=True)
         loss, grad = self.loss.value_and_gradient(y, out, sample_weight, fused=fused)
         if fused:
             # softmax + cross-entropy and the like: the gradient with respect to the logits is simple.

@@ -15,7 +15,8 @@ derivative at a window's maximum is (pooled output > 0), the derivative the laye
 applies there. Outputs and gradients agree with that path to rounding: the kernel gradient adds
 the same products in another order (tests/engine/test_conv_pool.py).
 
-Only the trainer uses it (`training_steps`); inference and direct layer calls run layer by layer.
+A Sequential model runs its pairs this way in every pass, training or not (`steps`); calling
+the layers one by one still works as before.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class ConvPool:
         self.conv, self.pool = conv, pool
         self.name = f"{conv.name}+{pool.name}"
         self._ws = im.Workspace()
+        self._y = self._right = self._lower = None
 
     @staticmethod
     def fits(conv, pool) -> bool:
@@ -51,14 +53,15 @@ class ConvPool:
         return (plain and conv.data_format == pool.data_format == "channels_last"
                 and pool.pool_size == pool.strides == (2, 2) and pool.padding == "valid")
 
-    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         conv = self.conv
         x, geo = conv._start_forward(x)
         (ph, pw), f = (geo.out_hw[0] // 2, geo.out_hw[1] // 2), conv.filters
         pixels = 4 * ph * pw  # the convolution computes only what the pooling reads
         y = np.empty((len(x), ph, pw, f), x.dtype)
-        right = np.empty((len(x), 2 * ph, pw, f), np.bool_)
-        lower = np.empty(y.shape, np.bool_)
+        # The pooling's choices, for backward: only in training.
+        right = np.empty((len(x), 2 * ph, pw, f), np.bool_) if training else None
+        lower = np.empty(y.shape, np.bool_) if training else None
 
         def block(samples: slice, worker: int) -> np.ndarray:
             """The worker's scratch for a chunk's convolution output: it never leaves the cache."""
@@ -69,8 +72,9 @@ class ConvPool:
             conv._add_bias(z)
             m = samples.stop - samples.start
             z = z.reshape(m, 2 * ph, 2, pw, f)  # each row: its even columns, then its odd ones
-            rows = self._ws.rows(f"rows{worker}", m, right.shape[1:], x.dtype)
-            pairwise_max(z[:, :, 0], z[:, :, 1], y[samples], rows, right[samples], lower[samples])
+            rows = self._ws.rows(f"rows{worker}", m, (2 * ph, pw, f), x.dtype)
+            choices = (right[samples], lower[samples]) if training else ()
+            pairwise_max(z[:, :, 0], z[:, :, 1], y[samples], rows, *choices)
             conv.activation.forward(y[samples], inplace=True)
 
         conv._ops.forward(x, geo, conv._kernel_matrix(), block, pool, bias=conv._product_bias(),
@@ -81,6 +85,9 @@ class ConvPool:
 
     def backward(self, grad: np.ndarray) -> np.ndarray | None:
         conv, y, right, lower = self.conv, self._y, self._right, self._lower
+        if right is None:
+            raise RuntimeError(f"'{self.name}': backward needs a forward pass with training=True "
+                               "first.")
         (_, ph, pw, f) = y.shape
         pixels = 4 * ph * pw
         relu = type(conv.activation) is activations.ReLU
@@ -105,7 +112,7 @@ class ConvPool:
 ENABLED = True
 
 
-def training_steps(layers: list) -> list:
+def steps(layers: list) -> list:
     """The layers in order, each Conv2D → MaxPooling2D pair that fits run as one ConvPool."""
     steps, i = [], 0
     while i < len(layers):

@@ -21,9 +21,10 @@ from tests.engine.conv_helpers import built
 from tests.engine.gradcheck import numeric_grad, relative_error
 
 
-def small_cnn(seed: int, first_activation: str = "relu") -> engine.Sequential:
+def small_cnn(seed: int, fused: bool, monkeypatch, first_activation: str = "relu"):
     """Two fusable pairs: 12×12 → 10×10 → 5×5 (even), then 5×5 → 3×3 → 1×1 (an odd row and
-    column dropped); between them a Dropout-free, bias-carrying chain to a softmax."""
+    column dropped), then a softmax. `fused`: whether the model runs them as ConvPool steps."""
+    monkeypatch.setattr(_conv_pool, "ENABLED", fused)
     engine.utils.set_random_seed(seed)
     model = engine.Sequential([
         Input((12, 12, 2)),
@@ -31,37 +32,39 @@ def small_cnn(seed: int, first_activation: str = "relu") -> engine.Sequential:
         Conv2D(5, 3, activation="relu", bias_initializer="random_normal"), MaxPooling2D(),
         Flatten(), Dense(4, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    assert sum(isinstance(s, _conv_pool.ConvPool) for s in model._steps) == (2 if fused else 0)
     return model
 
 
-def train(model, steps: int, fused: bool, monkeypatch) -> list[float]:
-    monkeypatch.setattr(_conv_pool, "ENABLED", fused)
-    model._train_plan = None
+def train(model, steps: int) -> list[float]:
     rng = np.random.default_rng(3)
     x, y = rng.standard_normal((9, 12, 12, 2)).astype(np.float32), rng.integers(0, 4, 9)
     return [model.train_step(x, y) for _ in range(steps)]
-
-
-def plan_steps(model) -> list:
-    model._train_plan = None
-    model.train_step(np.zeros((2, *model.input_shape[1:]), np.float32), np.zeros(2, int))
-    return model._train_plan[1]
 
 
 @pytest.mark.parametrize("first_activation", ["relu", "linear"])
 @pytest.mark.parametrize("chunk_bytes", [1, 2 << 20])  # a chunk per sample, or the whole batch
 def test_fused_training_matches_layer_by_layer(monkeypatch, first_activation, chunk_bytes):
     monkeypatch.setattr(_correlate, "CHUNK_BYTES", chunk_bytes)
-    fused, plain = small_cnn(5, first_activation), small_cnn(5, first_activation)
-    fused_losses = train(fused, 6, True, monkeypatch)
-    assert sum(isinstance(s, _conv_pool.ConvPool) for s in fused._train_plan[1]) == 2
-    plain_losses = train(plain, 6, False, monkeypatch)
-    assert plain._train_plan[1] == plain.layers  # nothing fused
+    fused = small_cnn(5, True, monkeypatch, first_activation)
+    plain = small_cnn(5, False, monkeypatch, first_activation)
+    fused_losses, plain_losses = train(fused, 6), train(plain, 6)
     # Equal up to float32 rounding: the fused kernel gradient adds its rows in another order.
     np.testing.assert_allclose(fused_losses, plain_losses, rtol=1e-6)
     assert fused_losses[-1] < fused_losses[0]
     for a, b in zip(fused.get_weights(), plain.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_fused_inference_matches_layer_by_layer(monkeypatch):
+    fused, plain = small_cnn(8, True, monkeypatch), small_cnn(8, False, monkeypatch)
+    x = np.random.default_rng(4).standard_normal((40, 12, 12, 2)).astype(np.float32)
+    np.testing.assert_allclose(fused.predict(x, verbose=0), plain.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-7)
+    step = fused._steps[0]
+    assert step._right is None  # inference keeps no choices for a backward pass
+    with pytest.raises(RuntimeError, match="training=True"):
+        step.backward(np.ones((40, 5, 5, 6), np.float32))
 
 
 @pytest.mark.parametrize("size, padding, strides, groups, gathered", [
@@ -81,13 +84,13 @@ def test_fused_gradients_match_finite_differences(size, padding, strides, groups
     x = rng.standard_normal((2, size, size, 2))
     out_shape = pool.compute_output_shape(conv.compute_output_shape(x.shape))
     weights = rng.standard_normal(out_shape)
-    step.forward(x)
+    step.forward(x, training=True)
     assert (conv._gather_geometry(conv._geo) is not None) == gathered
 
     def loss() -> float:
-        return float(np.sum(step.forward(x) * weights))
+        return float(np.sum(step.forward(x, training=True) * weights))
 
-    out = step.forward(x)
+    out = step.forward(x, training=True)
     assert out.shape == weights.shape and np.any(out == 0) and np.any(out > 0)
     conv.kernel.grad[...] = np.nan  # a step that added into .grad instead of writing would show
     dx = step.backward(weights)
@@ -98,10 +101,10 @@ def test_fused_gradients_match_finite_differences(size, padding, strides, groups
         assert relative_error(analytic[name], numeric[name]) < 1e-6, name
 
 
-def test_first_layer_pair_computes_no_input_gradient():
-    model = small_cnn(1)
-    first = plan_steps(model)[0]
+def test_first_layer_pair_computes_no_input_gradient(monkeypatch):
+    first = small_cnn(1, True, monkeypatch)._steps[0]
     assert isinstance(first, _conv_pool.ConvPool) and not first.conv.need_input_grad
+    first.forward(np.ones((2, 12, 12, 2), np.float32), training=True)
     assert first.backward(np.ones((2, 5, 5, 6), np.float32)) is None
 
 
@@ -119,7 +122,7 @@ def test_first_layer_pair_computes_no_input_gradient():
 ])
 def test_pairs_it_does_not_fit_run_layer_by_layer(conv, pool):
     assert not _conv_pool.ConvPool.fits(conv, pool)
-    steps = _conv_pool.training_steps([conv, pool])
+    steps = _conv_pool.steps([conv, pool])
     assert steps == [conv, pool]
 
 
