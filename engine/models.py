@@ -47,7 +47,7 @@ class Sequential(Trainer):
             if not self._layers and self._input_layer is None and layer.batch_input_shape:
                 self._input_layer = InputLayer(batch_shape=layer.batch_input_shape)
             self._layers.append(layer)
-        self.built = False
+        self.built, self._steps = False, None  # build() works the steps out again
         if self._input_layer is not None:
             self.build()
 
@@ -55,7 +55,7 @@ class Sequential(Trainer):
         if not self._layers:
             raise TypeError("There are no layers in the model.")
         layer = self._layers.pop()
-        self.built = False
+        self.built, self._steps = False, None
         if self._input_layer is not None and self._layers:
             self.build()
         return layer

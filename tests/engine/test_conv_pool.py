@@ -129,3 +129,14 @@ def test_pairs_it_does_not_fit_run_layer_by_layer(conv, pool):
 def test_pairs_it_fits():
     assert _conv_pool.ConvPool.fits(Conv2D(4, 3, activation="relu"), MaxPooling2D())
     assert _conv_pool.ConvPool.fits(Conv2D(4, 5, padding="same", strides=2), MaxPooling2D((2, 2)))
+
+
+def test_steps_follow_layers_added_and_removed():
+    model = engine.Sequential([Input((8, 8, 1)), Conv2D(2, 3, activation="relu")])
+    assert model._steps == model.layers
+    model.add(MaxPooling2D())
+    assert [type(s) for s in model._steps] == [_conv_pool.ConvPool]
+    assert model.predict(np.ones((1, 8, 8, 1)), verbose=0).shape == (1, 3, 3, 2)
+    model.pop()
+    assert model._steps == model.layers
+    assert model.predict(np.ones((1, 8, 8, 1)), verbose=0).shape == (1, 6, 6, 2)
