@@ -67,18 +67,20 @@ def test_fused_inference_matches_layer_by_layer(monkeypatch):
         step.backward(np.ones((40, 5, 5, 6), np.float32))
 
 
-@pytest.mark.parametrize("size, padding, strides, groups, gathered", [
-    (9, "valid", 1, 1, False),  # 9 → 7 → 3: the last row and column are dropped; d x scattered
-    (6, "same", 1, 1, True),    # 6 → 6 → 3, d x gathered
-    (5, "same", 1, 2, True),    # 5 → 5 → 2 with two groups: the bias is added after the product
-    (9, "same", 2, 1, False),   # 9 → 5 → 2 at stride 2
+@pytest.mark.parametrize("size, padding, strides, dilation, groups, gathered", [
+    (9, "valid", 1, 1, 1, False),  # 9 → 7 → 3: the last row and column are dropped; d x scattered
+    (6, "same", 1, 1, 1, True),    # 6 → 6 → 3, d x gathered
+    (5, "same", 1, 1, 2, True),    # 5 → 5 → 2, two groups: the bias is added after the product
+    (9, "same", 2, 1, 1, False),   # 9 → 5 → 2 at stride 2
+    (9, "valid", 1, 2, 1, False),  # 9 → 5 → 2 with dilated windows
 ])
-def test_fused_gradients_match_finite_differences(size, padding, strides, groups, gathered):
+def test_fused_gradients_match_finite_differences(size, padding, strides, dilation, groups,
+                                                  gathered):
     """float64, loss = Σ R·pool(relu(conv(x))): d x, d kernel and d bias by central differences.
     The random draws leave no window tied and no pooled value at relu's kink."""
     rng = np.random.default_rng(21)
-    conv = built(Conv2D(4, 3, strides=strides, padding=padding, groups=groups, activation="relu"),
-                 (None, size, size, 2))
+    conv = built(Conv2D(4, 3, strides=strides, padding=padding, dilation_rate=dilation,
+                        groups=groups, activation="relu"), (None, size, size, 2))
     pool = MaxPooling2D()
     step = _conv_pool.ConvPool(conv, pool)
     x = rng.standard_normal((2, size, size, 2))
