@@ -1,4 +1,4 @@
-"""A Conv2D feeding a 2×2 MaxPooling2D, trained as one step, chunk by chunk while in cache.
+"""A Conv2D feeding a 2×2 MaxPooling2D, run as one step, chunk by chunk while in cache.
 
 Layer by layer, the convolution writes its whole output to memory (the MNIST CNN's first:
 128×26×26×32 floats, 11 MB) and the pooling reads it back; backward, the pooling writes a
@@ -56,6 +56,9 @@ class ConvPool:
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         conv = self.conv
         x, geo = conv._start_forward(x)
+        # The pooling's own check (a map smaller than its window), for inputs of a size not fixed
+        # when the model was built.
+        self.pool.compute_output_shape((len(x), *geo.out_hw, conv.filters))
         (ph, pw), f = (geo.out_hw[0] // 2, geo.out_hw[1] // 2), conv.filters
         pixels = 4 * ph * pw  # the convolution computes only what the pooling reads
         y = np.empty((len(x), ph, pw, f), x.dtype)

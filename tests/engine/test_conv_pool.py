@@ -142,3 +142,12 @@ def test_steps_follow_layers_added_and_removed():
     model.pop()
     assert model._steps == model.layers
     assert model.predict(np.ones((1, 8, 8, 1)), verbose=0).shape == (1, 6, 6, 2)
+
+
+def test_an_input_too_small_for_the_pooling_fails_as_layer_by_layer():
+    """Image size unknown at build: a 3×3 input leaves a 1×1 map, smaller than the 2×2 window."""
+    model = engine.Sequential([Input((None, None, 1)), Conv2D(2, 3), MaxPooling2D()])
+    assert isinstance(model._steps[0], _conv_pool.ConvPool)
+    with pytest.raises(ValueError, match="max_pooling2d"):
+        model.predict(np.ones((1, 3, 3, 1)), verbose=0)
+    assert model.predict(np.ones((1, 6, 6, 1)), verbose=0).shape == (1, 2, 2, 2)
