@@ -205,21 +205,23 @@ def profile_engine(model, xs, ys, count: int) -> None:
             runs.append(time.perf_counter() - start)
         return min(runs) * 1e3
 
-    print(f"\nEngine layer by layer, batch {len(xs[0])} (ms, best of 5; backward includes the "
-          "activation's derivative):")
+    print(f"\nEngine step by step, batch {len(xs[0])} (ms, best of 5; backward includes the "
+          "activation's derivative; conv+pool: a Conv2D and its MaxPooling2D run fused):")
+    # The model's own steps: its layers, with each fused Conv2D → MaxPooling2D pair as one.
+    steps = model._steps or model.layers
     x, acts = xs[0], [xs[0]]
-    for layer in model.layers:
+    for layer in steps:
         acts.append(layer.forward(acts[-1], training=True))
     grads = [np.full(a.shape, 1e-3, np.float32) for a in acts[1:]]
     total = 0.0
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(steps):
         forward = best(lambda i=i, layer=layer: layer.forward(acts[i], training=True))
         both = best(lambda i=i, layer=layer: (layer.forward(acts[i], training=True),
                                                layer.backward(grads[i])))
         total += both
-        print(f"  {layer.name:<22} {str(acts[i].shape):<20} forward {forward:7.2f}  "
+        print(f"  {layer.name:<30} {str(acts[i].shape):<20} forward {forward:7.2f}  "
               f"backward {both - forward:7.2f}")
-    print(f"  sum of layers {total:.1f} ms; whole train_step "
+    print(f"  sum of steps {total:.1f} ms; whole train_step "
           f"{best(lambda: model.train_step(x, ys[0])):.1f} ms")
     profiler = cProfile.Profile()
     step = engine_steps(model, xs, ys)
