@@ -25,7 +25,7 @@ import numpy as np
 
 from engine import activations
 from engine.layers import _im2col as im
-from engine.layers.convolutional import Conv2D
+from engine.layers.convolutional import Conv2D, relu_derivative
 from engine.layers.pooling import MaxPooling2D, pairwise_max, pairwise_route
 
 
@@ -100,9 +100,7 @@ class ConvPool:
             m = samples.stop - samples.start
             g = grad[samples]
             if relu:
-                alive = self._ws.rows(f"alive{worker}", m, (ph, pw, f), np.bool_)
-                np.greater(y[samples], 0, out=alive)
-                g = np.multiply(g, alive, out=self._ws.rows(f"g{worker}", m, (ph, pw, f), g.dtype))
+                g = relu_derivative(self._ws, worker, y[samples], g)
             dz = self._ws.rows(f"dz{worker}", m, (2 * ph, 2, pw, f), grad.dtype)
             scratch = self._ws.rows(f"rows{worker}", m, right.shape[1:], grad.dtype)
             pairwise_route(g, right[samples], lower[samples], dz[:, :, 0], dz[:, :, 1], scratch)

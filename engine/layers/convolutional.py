@@ -24,6 +24,15 @@ from engine.layers.base import Layer, Shape
 from engine.layers.registry import register
 
 
+def relu_derivative(ws: im.Workspace, worker: int, y: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """grad · (y > 0), plain relu's derivative read from its output, for one chunk: into the
+    worker's scratch in `ws`, so no chunk allocates (ReLU.backward would, twice)."""
+    alive = ws.rows(f"alive{worker}", len(y), y.shape[1:], np.bool_)
+    np.greater(y, 0, out=alive)
+    return np.multiply(grad, alive, out=ws.rows(f"relu_grad{worker}", len(y), y.shape[1:],
+                                                grad.dtype))
+
+
 class BaseConv(Layer):
     """Shared by Conv1D and Conv2D; `rank` is the number of spatial axes."""
 
@@ -203,12 +212,8 @@ class BaseConv(Layer):
         def grad_rows(rows: slice, worker: int) -> np.ndarray:
             if act is None:
                 return grad[rows]
-            if plain_relu:  # the common case, into the worker's scratch: no allocation per chunk
-                count = rows.stop - rows.start
-                alive = self._ops.ws.rows(f"alive{worker}", count, (self.filters,), np.bool_)
-                out = self._ops.ws.rows(f"grad{worker}", count, (self.filters,), grad.dtype)
-                np.greater(self._y[rows], 0, out=alive)
-                return np.multiply(grad[rows], alive, out=out)
+            if plain_relu:  # the common case
+                return relu_derivative(self._ops.ws, worker, self._y[rows], grad[rows])
             return act.backward(None if self._z is None else self._z[rows], self._y[rows], grad[rows])
 
         return self._backward_rows(grad_rows, grad.dtype)
